@@ -1,0 +1,36 @@
+// One exception type for a hyperparameter out of range, with a message that names the value,
+// says why it is wrong and what is allowed. Every config record validates itself with Check.
+namespace Workbook.Runtime;
+
+public sealed class HyperparameterException(string message) : ArgumentException(message);
+
+public static class Check
+{
+    public static void Positive(string name, int value)
+    {
+        if (value <= 0) throw new HyperparameterException($"{name} = {value}: it counts something, so it must be at least 1.");
+    }
+
+    public static void InRange(string name, int value, int min, int max)
+    {
+        if (value < min || value > max) throw new HyperparameterException($"{name} = {value} is out of range: allowed {min} to {max}.");
+    }
+
+    public static void InRange(string name, double value, double min, double max)
+    {
+        if (double.IsNaN(value) || value < min || value > max)
+            throw new HyperparameterException($"{name} = {value} is out of range: allowed {min} to {max}.");
+    }
+
+    public static void LearningRate(string name, double value)
+    {
+        if (double.IsNaN(value) || double.IsInfinity(value) || value <= 0 || value > 1)
+            throw new HyperparameterException($"{name} = {value}: a learning rate must be a number above 0 and at most 1 (typical: 1e-4 to 1e-2).");
+    }
+
+    public static void OneOf(string name, string value, IReadOnlyCollection<string> allowed)
+    {
+        if (!allowed.Contains(value))
+            throw new HyperparameterException($"{name} = '{value}' is not known. Allowed: {string.Join(", ", allowed)}.");
+    }
+}

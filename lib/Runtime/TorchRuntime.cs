@@ -1,0 +1,78 @@
+// Where tensors live and how torch is started: the device is chosen once, here, and every
+// model, tensor and sampler reads it from TorchRuntime.Device. Introduced in chapter 1.
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Workbook.Runtime;
+
+public static class TorchRuntime
+{
+    static readonly Lazy<Device> chosen = new(Choose);
+
+    /// <summary>
+    /// The device for the whole workbook: CUDA when a GPU is usable, else the CPU.
+    /// Set WORKBOOK_DEVICE=cpu (or cuda) before the first use to choose by hand.
+    /// </summary>
+    public static Device Device => chosen.Value;
+
+    /// <summary>True when WORKBOOK_QUICK=1: notebooks and tests shrink their training to run in seconds.</summary>
+    public static bool QuickMode => Environment.GetEnvironmentVariable("WORKBOOK_QUICK") is "1" or "true";
+
+    /// <summary>Picks the full value normally and the quick one in quick mode.</summary>
+    public static T FullOrQuick<T>(T full, T quick) => QuickMode ? quick : full;
+
+    /// <summary>
+    /// Loads the native torch library and runs one tiny operation, so a broken install fails here with
+    /// one clear message instead of deep inside the first cell that happens to touch a tensor.
+    /// </summary>
+    public static void EnsureLoaded()
+    {
+        try
+        {
+            using var probe = ones(1);
+        }
+        catch (Exception e) when (e is TypeInitializationException or DllNotFoundException or NotSupportedException)
+        {
+            throw new InvalidOperationException(NativeLoadAdvice(e), e);
+        }
+    }
+
+    /// <summary>The message shown when the native torch library cannot be loaded (kept apart so it can be tested).</summary>
+    public static string NativeLoadAdvice(Exception e)
+    {
+        var root = e;
+        while (root.InnerException is not null) root = root.InnerException;
+        string libFolder = Path.GetDirectoryName(typeof(torch).Assembly.Location) ?? "(unknown)";
+        return "TorchSharp could not load its native library (libtorch). " +
+               $"It looked next to {libFolder}. Cause: {root.Message} " +
+               "Fix: run `dotnet build lib` from the repository root, which copies libtorch for this platform " +
+               "into lib/bin and, on Linux with an older libstdc++ (Debian 12, Ubuntu 22.04), makes TorchSharp's " +
+               "library accept it (see README, 'Linux note'). Then restart the notebook kernel.";
+    }
+
+    static Device Choose()
+    {
+        EnsureLoaded();
+        string? wanted = Environment.GetEnvironmentVariable("WORKBOOK_DEVICE");
+        switch (wanted?.ToLowerInvariant())
+        {
+            case null or "":
+                return cuda.is_available() ? CUDA : CPU;
+            case "cpu":
+                return CPU;
+            case "cuda":
+                if (!cuda.is_available())
+                    throw new InvalidOperationException(
+                        "WORKBOOK_DEVICE=cuda, but no CUDA device is usable here. Build with -p:TorchDevice=cuda on a machine " +
+                        "with an NVIDIA GPU (see README), or unset WORKBOOK_DEVICE to use the CPU.");
+                return CUDA;
+            default:
+                throw new InvalidOperationException($"WORKBOOK_DEVICE='{wanted}' is not a device this workbook knows. Allowed: cpu, cuda, or unset (automatic).");
+        }
+    }
+
+    /// <summary>One line for the top of a notebook: device, threads, mode.</summary>
+    public static string Describe() =>
+        $"TorchSharp on {Device.type.ToString().ToLowerInvariant()}, {get_num_threads()} threads, " +
+        (QuickMode ? "quick mode (WORKBOOK_QUICK=1): tiny training, rough figures" : "full mode");
+}

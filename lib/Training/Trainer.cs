@@ -1,0 +1,62 @@
+// The one small training loop every chapter uses: a model, an optimiser, a function that returns
+// the loss of step i, and a progress callback. Each step runs in its own dispose scope, so native
+// memory stays flat however long it trains. Introduced in chapter 1.
+using System.Diagnostics;
+using static TorchSharp.torch;
+
+namespace Workbook.Training;
+
+/// <summary>How far training has come: reported to the progress callback every so often.</summary>
+public sealed record TrainingProgress(int Step, int Steps, double Loss, TimeSpan Elapsed)
+{
+    public TimeSpan Remaining => Step == 0 ? TimeSpan.Zero : Elapsed / Step * (Steps - Step);
+    public double StepsPerSecond => Elapsed.TotalSeconds > 0 ? Step / Elapsed.TotalSeconds : 0;
+}
+
+/// <summary>The loss after every step, and the wall-clock time training took.</summary>
+public sealed record TrainingHistory(IReadOnlyList<double> Losses, TimeSpan Elapsed)
+{
+    /// <summary>Mean loss of the last <paramref name="n"/> steps: a steadier number than the last loss alone.</summary>
+    public double FinalLoss(int n = 20) => Losses.Count == 0 ? double.NaN : Losses.TakeLast(n).Average();
+}
+
+public static class Trainer
+{
+    /// <summary>
+    /// Runs <paramref name="steps"/> optimisation steps. <paramref name="lossAt"/> builds the loss of
+    /// step i (draw a batch, run the model, compare with the target). Cancelling stops after the
+    /// current step; the model and optimiser are then consistent and training can be resumed.
+    /// </summary>
+    public static TrainingHistory Fit(
+        optim.Optimizer optimizer,
+        int steps,
+        Func<int, Tensor> lossAt,
+        IProgress<TrainingProgress>? progress = null,
+        CancellationToken cancellation = default)
+    {
+        Runtime.Check.Positive("steps", steps);
+        var losses = new List<double>(steps);
+        var clock = Stopwatch.StartNew();
+        var lastReport = TimeSpan.Zero;
+        for (int step = 0; step < steps && !cancellation.IsCancellationRequested; step++)
+        {
+            using var scope = NewDisposeScope();
+            optimizer.zero_grad();
+            var loss = lossAt(step);
+            loss.backward();
+            optimizer.step();
+            double value = loss.item<float>();
+            if (double.IsNaN(value) || double.IsInfinity(value))
+                throw new InvalidOperationException($"training diverged at step {step}: the loss is {value}. Lower the learning rate and train again.");
+            losses.Add(value);
+
+            // Report about four times a second, and always at the end.
+            if (progress is not null && (clock.Elapsed - lastReport > TimeSpan.FromSeconds(0.25) || step == steps - 1))
+            {
+                lastReport = clock.Elapsed;
+                progress.Report(new TrainingProgress(step + 1, steps, value, clock.Elapsed));
+            }
+        }
+        return new TrainingHistory(losses, clock.Elapsed);
+    }
+}

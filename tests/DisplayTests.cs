@@ -1,0 +1,61 @@
+// Image grids: size arithmetic, nearest-neighbour upscaling and grey-level mapping, read back
+// from the PNG itself.
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+using Workbook.Display;
+
+namespace Workbook.Tests;
+
+public class DisplayTests
+{
+    [Fact]
+    public void Grid_has_the_expected_size_and_crisp_upscaled_pixels()
+    {
+        // Two 2x2 images: a black/white checker and its inverse.
+        var images = tensor(new float[] { 0, 1, 1, 0, 1, 0, 0, 1 }, [2, 1, 2, 2]);
+        var png = ImageGrid.From(images, columns: 2, scale: 3, padding: 1);
+        // width = padding + 2 cells of (2*3 + padding); height = padding + 1 cell.
+        Assert.Equal((1 + 2 * 7, 1 + 7), (png.Width, png.Height));
+
+        using var image = Image.Load<L8>(png.Bytes);
+        Assert.Equal(0, image[1, 1].PackedValue);     // first image, top-left pixel (black)...
+        Assert.Equal(0, image[3, 3].PackedValue);     // ...drawn as a 3x3 square
+        Assert.Equal(255, image[4, 1].PackedValue);   // its top-right pixel (white)
+        Assert.Equal(255, image[8, 1].PackedValue);   // second image, top-left (white)
+        Assert.Equal(96, image[0, 0].PackedValue);    // the grey frame
+    }
+
+    [Fact]
+    public void Values_are_mapped_from_low_to_high_and_clipped()
+    {
+        var png = ImageGrid.From(tensor(new float[] { -1, 0, 1, 5 }, [1, 1, 1, 4]), scale: 1, padding: 0, low: -1, high: 1);
+        using var image = Image.Load<L8>(png.Bytes);
+        Assert.Equal([0, 128, 255, 255], Enumerable.Range(0, 4).Select(x => (int)image[x, 0].PackedValue));
+    }
+
+    [Fact]
+    public void Wrong_shapes_and_empty_batches_are_refused_clearly()
+    {
+        Assert.Contains("(N, 1, H, W)", Assert.Throws<ArgumentException>(() => ImageGrid.From(zeros(2, 3, 4, 4))).Message);
+        Assert.Contains("N = 0", Assert.Throws<ArgumentException>(() => ImageGrid.From(zeros(0, 1, 4, 4))).Message);
+    }
+
+    [Fact]
+    public void Gallery_embeds_each_image_with_its_caption()
+    {
+        var png = ImageGrid.From(zeros(1, 1, 2, 2));
+        string html = Gallery.Of(("mean <image>", png), ("model", png)).ToHtml();
+        Assert.Contains("mean &lt;image&gt;", html);
+        Assert.Equal(2, html.Split("data:image/png;base64,").Length - 1);
+    }
+
+    [Fact]
+    public void Export_writes_atomically_and_leaves_no_temporary_file()
+    {
+        string folder = Directory.CreateTempSubdirectory("export").FullName;
+        string path = ImageGrid.From(ones(1, 1, 2, 2)).Save(Path.Combine(folder, "ch1", "grid.png"));
+        Assert.True(File.Exists(path));
+        Assert.Single(Directory.GetFiles(Path.Combine(folder, "ch1")));
+        Directory.Delete(folder, true);
+    }
+}

@@ -1,0 +1,92 @@
+// Device choice, seeding, validation messages and the training loop.
+using Workbook.Models;
+using Workbook.Runtime;
+using Workbook.Training;
+
+namespace Workbook.Tests;
+
+public class RuntimeTests
+{
+    [Fact]
+    public void Device_is_the_cpu_here_and_tensors_land_on_it()
+    {
+        // This machine has no GPU; on one with CUDA the automatic choice would be CUDA.
+        Assert.Equal(cuda.is_available() ? DeviceType.CUDA : DeviceType.CPU, TorchRuntime.Device.type);
+        Assert.Contains("threads", TorchRuntime.Describe());
+    }
+
+    [Fact]
+    public void Same_seed_gives_identical_models_and_samples_different_seeds_differ()
+    {
+        Tensor Draw(long seed)
+        {
+            var generator = Seeds.Set(seed);
+            var model = new Mlp(4, 8, 2);
+            return model.forward(randn([3, 4], generator: generator));
+        }
+        Assert.True(Draw(7).allclose(Draw(7), 0, 0));
+        Assert.False(Draw(7).allclose(Draw(8), 0, 0));
+    }
+
+    [Fact]
+    public void Native_load_advice_names_the_cause_and_the_fix()
+    {
+        var failure = new TypeInitializationException("TorchSharp.torch", new DllNotFoundException("GLIBCXX_3.4.32 not found"));
+        string advice = TorchRuntime.NativeLoadAdvice(failure);
+        Assert.Contains("GLIBCXX_3.4.32 not found", advice);
+        Assert.Contains("dotnet build lib", advice);
+    }
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(double.NaN)]
+    [InlineData(-1e-3)]
+    [InlineData(2.0)]
+    public void Bad_learning_rates_are_refused_with_the_value_and_the_range(double rate)
+    {
+        var e = Assert.Throws<HyperparameterException>(() => Check.LearningRate("LearningRate", rate));
+        Assert.Contains("LearningRate", e.Message);
+        Assert.Contains("above 0", e.Message);
+    }
+
+    [Fact]
+    public void Trainer_fits_a_line_and_records_every_loss()
+    {
+        var generator = Seeds.Set(0);
+        var model = nn.Linear(1, 1);
+        var optimizer = optim.Adam(model.parameters(), lr: 0.05);
+        var x = linspace(-1, 1, 64).unsqueeze(1);
+        var y = x * 3 + 1; // the line to find: slope 3, intercept 1
+        var history = Trainer.Fit(optimizer, 400, _ => nn.functional.mse_loss(model.forward(x), y));
+        Assert.Equal(400, history.Losses.Count);
+        Assert.True(history.FinalLoss() < 1e-3, $"final loss {history.FinalLoss()}");
+        Assert.Equal(3.0, model.weight!.item<float>(), 1);
+        Assert.Equal(1.0, model.bias!.item<float>(), 1);
+    }
+
+    [Fact]
+    public void Trainer_stops_at_cancellation_and_a_later_run_continues()
+    {
+        var model = nn.Linear(1, 1);
+        var optimizer = optim.SGD(model.parameters(), 0.1);
+        using var cancel = new CancellationTokenSource();
+        var history = Trainer.Fit(optimizer, 1000, step =>
+        {
+            if (step == 9) cancel.Cancel();
+            return model.forward(ones(4, 1)).pow(2).mean();
+        }, cancellation: cancel.Token);
+        Assert.Equal(10, history.Losses.Count);
+        var again = Trainer.Fit(optimizer, 5, _ => model.forward(ones(4, 1)).pow(2).mean());
+        Assert.Equal(5, again.Losses.Count);
+        Assert.True(again.Losses[^1] < history.Losses[0]);
+    }
+
+    [Fact]
+    public void Trainer_reports_divergence_in_words()
+    {
+        var model = nn.Linear(1, 1);
+        var optimizer = optim.SGD(model.parameters(), 0.1);
+        var e = Assert.Throws<InvalidOperationException>(() => Trainer.Fit(optimizer, 3, _ => model.forward(ones(1, 1)).sum() * float.NaN));
+        Assert.Contains("learning rate", e.Message);
+    }
+}
