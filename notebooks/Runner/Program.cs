@@ -1,0 +1,35 @@
+// dotnet run --project notebooks/Runner [-- --quick] [name-filter ...]
+// Runs the notebooks headless, each in its own kernel, into out/: executed notebooks in
+// out/notebooks, figures in out/figures/<notebook>/. Exits 1 if any cell failed.
+using Workbook.Runner;
+
+bool quick = args.Contains("--quick") || Environment.GetEnvironmentVariable("WORKBOOK_QUICK") == "1";
+var filters = args.Where(a => !a.StartsWith("--")).ToArray();
+string root = NotebookRun.RepositoryRoot();
+string output = Path.Combine(root, "out");
+var notebooks = NotebookRun.Notebooks(root).Where(n => filters.Length == 0 || filters.Any(f => Path.GetFileName(n).Contains(f))).ToList();
+if (notebooks.Count == 0)
+{
+    Console.Error.WriteLine($"No notebook matches {string.Join(", ", filters)}.");
+    return 1;
+}
+
+Console.WriteLine($"Preparing: dotnet tool restore, dotnet build lib ({(quick ? "quick" : "full")} mode, {notebooks.Count} notebooks)");
+NotebookRun.Prepare(root);
+
+var results = new List<NotebookResult>();
+foreach (string notebook in notebooks)
+{
+    Console.WriteLine($"Running {Path.GetFileName(notebook)} ...");
+    var result = NotebookRun.Execute(root, notebook, output, quick, TimeSpan.FromMinutes(quick ? 10 : 30));
+    results.Add(result);
+    Console.WriteLine($"  {(result.Passed ? "ok" : "FAILED")} in {result.Elapsed.TotalSeconds:F0} s, {result.Figures.Count} figures -> {Path.GetRelativePath(root, result.ExecutedPath)}");
+    if (result.ProcessProblem is not null) Console.WriteLine("  " + result.ProcessProblem);
+    foreach (var failure in result.Failures)
+        Console.WriteLine($"  cell {failure.Cell} ({failure.FirstLine}):\n    {failure.Error.Split('\n')[0]}");
+}
+
+var executed = results.Where(r => File.Exists(r.ExecutedPath)).Select(r => r.ExecutedPath).ToList();
+if (executed.Count > 0) Console.WriteLine($"HTML book: {Path.GetRelativePath(root, HtmlBook.Write(executed, Path.Combine(output, "book")))}");
+Console.WriteLine($"{results.Count(r => r.Passed)} passed, {results.Count(r => !r.Passed)} failed; outputs in {Path.GetRelativePath(Directory.GetCurrentDirectory(), output)}/");
+return results.All(r => r.Passed) ? 0 : 1;
