@@ -5,6 +5,7 @@ using Workbook.Runtime;
 
 namespace Workbook.Tests;
 
+[Collection("environment")]
 public class DatasetTests
 {
     [Fact]

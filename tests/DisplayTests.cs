@@ -6,6 +6,7 @@ using Workbook.Display;
 
 namespace Workbook.Tests;
 
+[Collection("environment")]
 public class DisplayTests
 {
     [Fact]

@@ -50,6 +50,7 @@ public static class Notebook
             Formatter.Register<PngImage>((image, writer) => writer.Write(Convert.ToBase64String(image.Bytes)), "image/png");
             Formatter.SetPreferredMimeTypesFor(typeof(PngImage), "image/png");
             Formatter.Register<Gallery>((gallery, writer) => writer.Write(gallery.ToHtml()), "text/html");
+            Formatter.Register<GifAnimation>((animation, writer) => writer.Write(animation.ToHtml()), "text/html");
             Formatter.Register<GenericChart>((chart, writer) => writer.Write(ChartHtml(chart)), "text/html");
             Formatter.Register<Tensor>((tensor, writer) => writer.Write(TensorView.ToHtml(tensor)), "text/html");
         }
@@ -63,9 +64,12 @@ public static class Notebook
     public static string ChartHtml(GenericChart chart)
     {
         string id = "plotly-" + Guid.NewGuid().ToString("N");
-        return $"<div id=\"{id}\"></div><script type=\"text/javascript\">(function(){{var c={GenericChart.toJson(chart)};" +
+        return $"<div id=\"{id}\"></div><script type=\"text/javascript\">(function(){{var c={GenericChart.toJson(chart)};{ProjectorFont}" +
                $"function draw(){{if(window.Plotly)Plotly.newPlot('{id}',c.data,c.layout,c.config);else setTimeout(draw,50);}}draw();}})();</script>";
     }
+
+    /// <summary>JavaScript that sets a chart's base font large enough to read on a projector (c: the chart's JSON).</summary>
+    public const string ProjectorFont = "c.layout.font=Object.assign({size:15},c.layout.font||{});";
 
     /// <summary>plotly.js as shipped inside Plotly.NET, wrapped so it sets window.Plotly even where require.js is present.</summary>
     public static string PlotlyScript() =>

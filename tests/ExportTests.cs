@@ -1,0 +1,70 @@
+// Exports for slides: GIF animations with every frame, charts rendered to real PNG and SVG by a
+// local Chromium, clear words when no browser is there, and names that cannot escape the folder.
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+using Workbook.Display;
+
+namespace Workbook.Tests;
+
+[Collection("environment")]
+public class ExportTests : IDisposable
+{
+    readonly string folder = Directory.CreateTempSubdirectory("exports").FullName;
+
+    public ExportTests() => Environment.SetEnvironmentVariable("WORKBOOK_EXPORT", folder);
+
+    public void Dispose()
+    {
+        Environment.SetEnvironmentVariable("WORKBOOK_EXPORT", null);
+        Environment.SetEnvironmentVariable("WORKBOOK_CHROMIUM", null);
+        Directory.Delete(folder, recursive: true);
+    }
+
+    static Plotly.NET.GenericChart SomeChart() => Charts.Lines("a line", "x", "y", new Series("parabola", [0, 1, 2, 3], [0, 1, 4, 9]));
+
+    [Fact]
+    public void Gif_has_one_frame_per_step_and_the_grid_size()
+    {
+        var frames = Enumerable.Range(0, 5).Select(i => full(2, 1, 3, 3, i / 4.0)).ToList();
+        var gif = GifAnimation.From(frames, columns: 2, scale: 2, padding: 1);
+        string path = Export.Animation(gif, "test-fill");
+        using var image = Image.Load<Rgba32>(path);
+        Assert.Equal(5, image.Frames.Count);
+        Assert.Equal((1 + 2 * 7, 1 + 7), (image.Width, image.Height));
+        // The first frame is black inside the cells, the last white.
+        Assert.Equal(0, image.Frames[0][2, 2].R);
+        Assert.Equal(255, image.Frames[4][2, 2].R);
+    }
+
+    [Fact]
+    public void Chart_exports_to_png_and_svg_with_a_local_browser()
+    {
+        Assert.True(ChartExport.FindBrowser() is not null, "No Chromium found: install Debian's chromium package (apt-get install chromium) for chart export.");
+        string report = Export.Chart(SomeChart(), "test-chart", scale: 1);
+        Assert.DoesNotContain("not written", report);
+        using var png = Image.Load<Rgba32>(Path.Combine(folder, "test-chart.png"));
+        Assert.Equal((Charts.Width, Charts.Height), (png.Width, png.Height));
+        Assert.StartsWith("<svg", File.ReadAllText(Path.Combine(folder, "test-chart.svg")));
+        Assert.Contains(">a line<", File.ReadAllText(Path.Combine(folder, "test-chart.svg")));   // the title, as SVG text
+        Assert.Contains("Plotly", File.ReadAllText(Path.Combine(folder, "test-chart.html")));
+    }
+
+    [Fact]
+    public void Without_a_browser_the_chart_is_still_saved_as_html_and_the_reason_is_given()
+    {
+        Environment.SetEnvironmentVariable("WORKBOOK_CHROMIUM", "/nowhere/chromium");
+        string report = Export.Chart(SomeChart(), "no-browser");
+        Assert.Contains("PNG and SVG not written: No Chromium", report);
+        Assert.True(File.Exists(Path.Combine(folder, "no-browser.html")));
+        Assert.False(File.Exists(Path.Combine(folder, "no-browser.png")));
+    }
+
+    [Theory]
+    [InlineData("../escape")]
+    [InlineData("a/b")]
+    [InlineData("")]
+    public void Figure_names_cannot_leave_the_export_folder(string name)
+    {
+        Assert.Throws<ArgumentException>(() => Export.PathFor(name, ".png"));
+    }
+}
