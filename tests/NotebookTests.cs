@@ -1,5 +1,7 @@
-// Every notebook runs top to bottom, headless, in quick mode, in its own kernel process: the same
-// kernel VS Code uses. A cell that throws fails the test with the cell and the error.
+// Every notebook runs top to bottom, headless, in quick mode, each in its own kernel process (the
+// kernel VS Code uses); then the HTML book made from those runs is opened in a real browser.
+using Microsoft.Playwright;
+using Workbook.Display;
 using Workbook.Runner;
 using Xunit.Abstractions;
 
@@ -8,16 +10,25 @@ namespace Workbook.Tests;
 [CollectionDefinition("notebooks", DisableParallelization = true)]
 public class NotebookCollection;
 
-[Collection("notebooks")]
-public class NotebookTests(ITestOutputHelper log)
+/// <summary>Runs all notebooks once, in quick mode, for every test in this class.</summary>
+public sealed class QuickRun
 {
-    static readonly Lazy<string> Prepared = new(() =>
-    {
-        string root = NotebookRun.RepositoryRoot();
-        NotebookRun.Prepare(root);
-        return root;
-    });
+    public string Root { get; } = NotebookRun.RepositoryRoot();
+    public string Output => Path.Combine(Root, "out", "tests");
+    public IReadOnlyDictionary<string, NotebookResult> Results { get; }
+    public string BookIndex { get; }
 
+    public QuickRun()
+    {
+        NotebookRun.Prepare(Root);
+        Results = NotebookRun.Notebooks(Root).ToDictionary(Path.GetFileName, n => NotebookRun.Execute(Root, n, Output, quick: true, TimeSpan.FromMinutes(10)))!;
+        BookIndex = HtmlBook.Write(Results.Values.Where(r => File.Exists(r.ExecutedPath)).Select(r => r.ExecutedPath).ToList(), Path.Combine(Output, "book"));
+    }
+}
+
+[Collection("notebooks")]
+public class NotebookTests(QuickRun run, ITestOutputHelper log) : IClassFixture<QuickRun>
+{
     public static TheoryData<string> Notebooks() =>
         new(NotebookRun.Notebooks(NotebookRun.RepositoryRoot()).Select(Path.GetFileName).OfType<string>());
 
@@ -25,9 +36,7 @@ public class NotebookTests(ITestOutputHelper log)
     [MemberData(nameof(Notebooks))]
     public void Runs_headless_in_quick_mode(string notebook)
     {
-        string root = Prepared.Value;
-        string output = Path.Combine(root, "out", "tests");
-        var result = NotebookRun.Execute(root, Path.Combine(root, "notebooks", notebook), output, quick: true, timeout: TimeSpan.FromMinutes(10));
+        var result = run.Results[notebook];
         log.WriteLine($"{notebook}: {result.Elapsed.TotalSeconds:F0} s, {result.Figures.Count} figures");
         Assert.True(result.ProcessProblem is null, result.ProcessProblem);
         Assert.True(result.Failures.Count == 0, string.Join("\n", result.Failures.Select(f => $"cell {f.Cell} ({f.FirstLine}): {f.Error}")));
@@ -37,10 +46,41 @@ public class NotebookTests(ITestOutputHelper log)
     [Fact]
     public void Source_notebooks_are_committed_without_outputs()
     {
-        foreach (string notebook in NotebookRun.Notebooks(NotebookRun.RepositoryRoot()))
+        foreach (string notebook in NotebookRun.Notebooks(run.Root))
+            Assert.False(File.ReadAllText(notebook).Contains("\"output_type\""), $"{Path.GetFileName(notebook)} carries outputs: clear them before committing.");
+    }
+
+    [Fact]
+    public async Task Html_book_opens_offline_with_every_chart_drawn_and_every_image_loaded()
+    {
+        string? browserPath = ChartExport.FindBrowser();
+        Assert.True(browserPath is not null, "No Chromium found: install Debian's chromium package (apt-get install chromium).");
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new()
         {
-            string text = File.ReadAllText(notebook);
-            Assert.False(text.Contains("\"output_type\""), $"{Path.GetFileName(notebook)} carries outputs: clear them before committing.");
+            ExecutablePath = browserPath,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+        });
+        var pages = Directory.GetFiles(Path.GetDirectoryName(run.BookIndex)!, "*.html").Order().ToList();
+        Assert.True(pages.Count == run.Results.Count + 1, $"expected a page per notebook and a contents page, found {pages.Count}");
+        foreach (string file in pages)
+        {
+            var page = await browser.NewPageAsync();
+            var problems = new List<string>();
+            page.Console += (_, message) => { if (message.Type == "error") problems.Add("console: " + message.Text); };
+            page.PageError += (_, error) => problems.Add("page error: " + error);
+            await page.RouteAsync("**/*", route => route.Request.Url.StartsWith("file:") ? route.ContinueAsync() : route.AbortAsync());
+            page.RequestFailed += (_, request) => problems.Add("request outside the book: " + request.Url);
+
+            await page.GotoAsync(new Uri(file).AbsoluteUri);
+            int charts = await page.Locator("div[id^=plotly-]").CountAsync();
+            if (charts > 0) await page.WaitForFunctionAsync($"document.querySelectorAll('div[id^=plotly-] .main-svg').length >= {charts}", null, new() { Timeout = 20_000 });
+            int brokenImages = await page.EvaluateAsync<int>("Array.from(document.images).filter(i => !i.complete || i.naturalWidth === 0).length");
+            log.WriteLine($"{Path.GetFileName(file)}: {charts} charts, {await page.Locator("img").CountAsync()} images");
+            Assert.True(problems.Count == 0, $"{Path.GetFileName(file)}: {string.Join("; ", problems)}");
+            Assert.Equal(0, brokenImages);
+            await page.CloseAsync();
         }
     }
 }
