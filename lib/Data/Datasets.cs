@@ -15,6 +15,13 @@ public static class Datasets
     static readonly string[] Digits = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
     static readonly string[] Clothes = ["T-shirt/top", "trouser", "pullover", "dress", "coat", "sandal", "shirt", "sneaker", "bag", "ankle boot"];
 
+    /// <summary>The names of a dataset's ten classes, in label order.</summary>
+    public static IReadOnlyList<string> ClassNamesOf(string name)
+    {
+        Check.OneOf("dataset", name, Names.ToArray());
+        return name == "fashion-mnist" ? Clothes : Digits;
+    }
+
     /// <summary>
     /// Loads a dataset by name ("mnist", "fashion-mnist" or "digits"), resized to size x size when given
     /// (area averaging, so a 14x14 digit is the 28x28 one seen from further away).
