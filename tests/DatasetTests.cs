@@ -5,7 +5,7 @@ using Workbook.Runtime;
 
 namespace Workbook.Tests;
 
-[Collection("environment")]
+[Collection("serial")]
 public class DatasetTests
 {
     [Fact]

@@ -6,7 +6,7 @@ using Workbook.Display;
 
 namespace Workbook.Tests;
 
-[Collection("environment")]
+[Collection("serial")]
 public class DisplayTests
 {
     [Fact]

@@ -7,7 +7,7 @@ using Workbook.Training;
 
 namespace Workbook.Tests;
 
-[Collection("notebooks")] // alone, so other tests' allocations do not blur the measurement
+[Collection("serial")] // alone, so other tests' allocations do not blur the measurement
 public class MemoryTests
 {
     static long ResidentMegabytes()

@@ -7,7 +7,9 @@ using Xunit.Abstractions;
 
 namespace Workbook.Tests;
 
-[CollectionDefinition("notebooks", DisableParallelization = true)]
+// Tests that start notebook kernels, measure memory or change environment variables (which child
+// processes inherit) run one at a time, never beside each other.
+[CollectionDefinition("serial", DisableParallelization = true)]
 public class NotebookCollection;
 
 /// <summary>Runs all notebooks once, in quick mode, for every test in this class.</summary>
@@ -26,7 +28,7 @@ public sealed class QuickRun
     }
 }
 
-[Collection("notebooks")]
+[Collection("serial")]
 public class NotebookTests(QuickRun run, ITestOutputHelper log) : IClassFixture<QuickRun>
 {
     public static TheoryData<string> Notebooks() =>

@@ -5,7 +5,7 @@ using Workbook.Runner;
 
 namespace Workbook.Tests;
 
-[Collection("notebooks")]
+[Collection("serial")]
 public class RerunTests
 {
     [Fact]

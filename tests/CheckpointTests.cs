@@ -1,0 +1,97 @@
+// Checkpoints: a round trip reproduces the model exactly; damage, another config or another
+// architecture is refused in words; an interrupted save leaves the previous checkpoint intact.
+using Workbook.Models;
+using Workbook.Runtime;
+using Workbook.Training;
+
+namespace Workbook.Tests;
+
+[Collection("serial")]
+public class CheckpointTests : IDisposable
+{
+    readonly string folder = Directory.CreateTempSubdirectory("checkpoints").FullName;
+    record TinyConfig(int Hidden = 8, int Steps = 3);
+
+    public CheckpointTests() => Environment.SetEnvironmentVariable("WORKBOOK_DATA", folder);
+
+    public void Dispose()
+    {
+        Environment.SetEnvironmentVariable("WORKBOOK_DATA", null);
+        Directory.Delete(folder, recursive: true);
+    }
+
+    static Mlp Build(TinyConfig c) { Seeds.Set(1); return new Mlp(4, c.Hidden, 2); }
+
+    string Saved(TinyConfig config, out Mlp model)
+    {
+        model = Build(config);
+        string path = Checkpoint.PathFor("tiny");
+        Checkpoint.Save(model, path, config, "none", 1.5, new Dictionary<string, double> { ["loss"] = 0.25 });
+        return path;
+    }
+
+    [Fact]
+    public void Round_trip_gives_the_same_outputs_and_the_manifest_records_it_all()
+    {
+        var config = new TinyConfig();
+        string path = Saved(config, out var original);
+        Seeds.Set(99);
+        var copy = new Mlp(4, config.Hidden, 2);   // different initial weights
+        var manifest = Checkpoint.Load(copy, path, config);
+        var x = ones(3, 4);
+        Assert.True(original.forward(x).allclose(copy.forward(x), 0, 0));
+        Assert.Equal(0.25, manifest.Metrics["loss"]);
+        Assert.Equal(Checkpoint.Sha256Of(path), manifest.Sha256);
+        Assert.Contains("layers.0.weight (8, 4)", manifest.Parameters);
+    }
+
+    [Fact]
+    public void A_changed_byte_is_caught_by_the_checksum()
+    {
+        string path = Saved(new TinyConfig(), out _);
+        var bytes = File.ReadAllBytes(path);
+        bytes[^5] ^= 1;
+        File.WriteAllBytes(path, bytes);
+        var e = Assert.Throws<CheckpointException>(() => Checkpoint.Verify(path));
+        Assert.Contains("wrong checksum", e.Message);
+        Assert.Contains("git checkout -- data/checkpoints", e.Message);
+    }
+
+    [Fact]
+    public void Another_architecture_or_config_is_refused_with_the_difference()
+    {
+        string path = Saved(new TinyConfig(), out _);
+        var wider = new Mlp(4, 16, 2);
+        Assert.Contains("another architecture: this model has layers.0.weight (16, 4), the checkpoint layers.0.weight (8, 4)",
+            Assert.Throws<CheckpointException>(() => Checkpoint.Load(wider, path)).Message);
+        Assert.Contains("another config", Assert.Throws<CheckpointException>(() => Checkpoint.Load(Build(new TinyConfig()), path, new TinyConfig(Steps: 4))).Message);
+    }
+
+    [Fact]
+    public void An_interrupted_save_leaves_the_previous_checkpoint_intact()
+    {
+        string path = Saved(new TinyConfig(), out _);
+        string before = Checkpoint.Sha256Of(path);
+        Directory.CreateDirectory(path + ".partial");   // the temporary file cannot be written: the save fails midway
+        Assert.ThrowsAny<Exception>(() => Checkpoint.Save(new Mlp(4, 8, 2), path, new TinyConfig(), "none", 1, new Dictionary<string, double>()));
+        Assert.Equal(before, Checkpoint.Sha256Of(path));
+        Checkpoint.Verify(path);
+    }
+
+    [Fact]
+    public void LoadOrTrain_loads_a_matching_checkpoint_and_trains_when_the_config_differs_or_on_request()
+    {
+        Saved(new TinyConfig(), out _);
+        int trainings = 0;
+        TrainingHistory Train(Mlp m) { trainings++; return new TrainingHistory([1.0], TimeSpan.FromSeconds(1)); }
+
+        var (_, loaded) = Checkpoint.LoadOrTrain("tiny", new TinyConfig(), () => Build(new TinyConfig()), Train);
+        Assert.True(loaded.FromCheckpoint);
+        var (_, trained) = Checkpoint.LoadOrTrain("tiny", new TinyConfig(Steps: 9), () => Build(new TinyConfig()), Train);
+        Assert.False(trained.FromCheckpoint);
+        Assert.Contains("config differs", trained.Description);
+        var (_, forced) = Checkpoint.LoadOrTrain("tiny", new TinyConfig(), () => Build(new TinyConfig()), Train, retrain: true);
+        Assert.False(forced.FromCheckpoint);
+        Assert.Equal(2, trainings);
+    }
+}
