@@ -7,7 +7,7 @@ namespace Workbook.Runtime;
 
 public static class TorchRuntime
 {
-    static readonly Lazy<Device> chosen = new(Choose);
+    static readonly Lazy<Device> chosen = new(() => ChooseDevice(Environment.GetEnvironmentVariable("WORKBOOK_DEVICE")));
 
     /// <summary>
     /// The device for the whole workbook: CUDA when a GPU is usable, else the CPU.
@@ -50,10 +50,10 @@ public static class TorchRuntime
                "library accept it (see README, 'Linux note'). Then restart the notebook kernel.";
     }
 
-    static Device Choose()
+    /// <summary>The device for a WORKBOOK_DEVICE value: null or "" (automatic), "cpu" or "cuda".</summary>
+    public static Device ChooseDevice(string? wanted)
     {
         EnsureLoaded();
-        string? wanted = Environment.GetEnvironmentVariable("WORKBOOK_DEVICE");
         switch (wanted?.ToLowerInvariant())
         {
             case null or "":
