@@ -85,19 +85,39 @@ public static class Notebook
 
     /// <summary>
     /// A progress reporter for training: in a notebook a line that updates in place (step, loss, speed,
-    /// time left); in a headless run the final line only; elsewhere a plain line every few seconds.
+    /// time left) and, with <paramref name="lossChart"/>, a loss chart redrawn every two seconds; in a
+    /// headless run the final line (and chart) only; elsewhere a plain line every few seconds.
     /// </summary>
-    public static IProgress<TrainingProgress> Progress(string title = "training")
+    public static IProgress<TrainingProgress> Progress(string title = "training", bool lossChart = false)
     {
         var context = KernelInvocationContext.Current;
-        if (context is null) return new ConsoleProgress(title);
-        var shown = KernelInvocationContextExtensions.Display(context, $"{title}: starting…", "text/plain");
-        // A headless run records every update as a new output: there, show only the final line.
-        bool headless = Environment.GetEnvironmentVariable("WORKBOOK_HEADLESS") == "1";
-        return new Progress<TrainingProgress>(p =>
+        return context is null ? new ConsoleProgress(title) : new KernelProgress(context, title, lossChart);
+    }
+
+    /// <summary>Reports synchronously (unlike Progress&lt;T&gt;), so the last update lands before the cell ends.</summary>
+    sealed class KernelProgress(KernelInvocationContext context, string title, bool lossChart) : IProgress<TrainingProgress>
+    {
+        // A headless run records every update as a new output: there, show only the final state.
+        readonly bool headless = Environment.GetEnvironmentVariable("WORKBOOK_HEADLESS") == "1";
+        readonly List<double> steps = [], losses = [];
+        DisplayedValue? line, chart;
+        DateTime lastDrawn = DateTime.MinValue;
+
+        public void Report(TrainingProgress p)
         {
-            if (!headless || p.Step == p.Steps) shown.Update(ProgressLine(title, p));
-        });
+            steps.Add(p.Step);
+            losses.Add(p.Loss);
+            bool last = p.Step == p.Steps;
+            if (headless && !last) return;
+            string text = ProgressLine(title, p);
+            if (line is null) line = KernelInvocationContextExtensions.Display(context, text, "text/plain");
+            else line.Update(text);
+            if (!lossChart || !(last || DateTime.UtcNow - lastDrawn > TimeSpan.FromSeconds(2))) return;
+            lastDrawn = DateTime.UtcNow;
+            var figure = Charts.Lines($"{title}: loss so far", "training step", "loss", new Series("loss", steps.ToArray(), losses.ToArray()));
+            if (chart is null) chart = KernelInvocationContextExtensions.Display(context, figure, "text/html");
+            else chart.Update(figure);
+        }
     }
 
     public static string ProgressLine(string title, TrainingProgress p)
