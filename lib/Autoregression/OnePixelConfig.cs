@@ -11,7 +11,7 @@ public sealed record OnePixelConfig(
     int Row = 7,                 // the pixel to predict: its row...
     int Column = 7,              // ...and column (0-based); it sees every pixel before it in reading order
     int Hidden = 256,            // width of the predictor's hidden layers
-    int Steps = 1500,            // optimisation steps
+    int Steps = 1000,            // optimisation steps
     int BatchSize = 256,         // images per step
     double LearningRate = 1e-3,  // Adam's step size
     int Seed = 0)                // same seed, same thread count: same numbers

@@ -9,7 +9,7 @@ public sealed record PixelByPixelConfig(
     int ImageSize = 8,           // images are resized to ImageSize x ImageSize (4..28)
     int Levels = 17,             // K: grey levels per pixel (17 = every level of the 8x8 digits)
     int Hidden = 64,             // hidden units of each network
-    int Steps = 2000,            // optimisation steps
+    int Steps = 1000,            // optimisation steps
     int BatchSize = 128,         // images per step
     double LearningRate = 3e-3,  // Adam's step size
     double WeightDecay = 1e-4,   // AdamW's pull of the weights towards 0 (0 = none); the digits set is small
