@@ -8,9 +8,9 @@ public sealed record AnyOrderModelConfig(
     int ImageSize = 14,          // images are resized to ImageSize x ImageSize (4..28)
     int Levels = 4,              // grey levels per pixel: the classes the model predicts (2..16)
     int Hidden = 512,            // width of the network's two hidden layers
-    int Steps = 2000,            // optimisation steps
+    int Steps = 2500,            // optimisation steps
     int BatchSize = 128,         // images per step
-    double LearningRate = 1e-3,  // Adam's step size
+    double LearningRate = 2e-3,  // Adam's step size
     double RandomShare = 0.5,    // share of training masks that are random subsets (the rest: raster-patch prefixes)
     int Seed = 0)                // same seed, same thread count: same numbers
 {
