@@ -3,26 +3,32 @@
 using Plotly.NET;
 using Plotly.NET.CSharp;
 using Workbook.Metrics;
+using CSharpChart = Plotly.NET.CSharp.Chart;
 
 namespace Workbook.Display;
 
 public static class QualityCharts
 {
     /// <summary>
-    /// Quality curves on one chart: x = network evaluations per sample (log scale), y = the metric.
-    /// A dashed line can mark a reference level, e.g. the distance of real held-out images.
+    /// Quality curves on one chart: x = network evaluations per sample (log scale), y = the metric; each measured
+    /// setting is a marker on its method's line. A dashed line can mark a reference level, e.g. the score of real
+    /// held-out images.
     /// </summary>
     public static GenericChart Against(string title, string metricTitle, IEnumerable<QualityCurve> curves, double? reference = null, string referenceName = "real images")
     {
         var list = curves.ToList();
         if (list.Count == 0) throw new ArgumentException("give at least one quality curve.");
-        var series = list.Select(c => new Series(c.Method, c.Evaluations.Select(e => (double)e).ToArray(), c.Metric)).ToList();
+        var traces = list.Select(c => CSharpChart.Line<double, double, string>(
+            c.Evaluations.Select(e => (double)e).ToArray(), c.Metric, Name: c.Method, ShowMarkers: true)).ToList();
         if (reference is double r)
         {
             double low = list.SelectMany(c => c.Evaluations).Min(), high = list.SelectMany(c => c.Evaluations).Max();
-            series.Add(new Series(referenceName, [low, high], [r, r], Dash: "dash"));
+            traces.Add(CSharpChart.Line<double, double, string>(new[] { low, high }, new[] { r, r }, Name: referenceName, LineDash: StyleParam.DrawingStyle.Dash));
         }
-        return Charts.Lines(title, "network evaluations per sample (log scale)", metricTitle, series.ToArray())
-            .WithXAxisStyle<double, double, string>(TitleText: "network evaluations per sample (log scale)", AxisType: StyleParam.AxisType.Log);
+        var chart = CSharpChart.Combine(traces)
+            .WithXAxisStyle<double, double, string>(TitleText: "network evaluations per sample (log scale)", AxisType: StyleParam.AxisType.Log)
+            .WithYAxisStyle<double, double, string>(TitleText: metricTitle)
+            .WithSize(Charts.Width, Charts.Height);
+        return Plotly.NET.Chart.withTitle(title, null).Invoke(chart);
     }
 }
