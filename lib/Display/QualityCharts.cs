@@ -1,0 +1,34 @@
+// The chart of sample quality against network evaluations (chapter 5 on): one line per method,
+// evaluations on a log scale, so patch sizes, random orders and diffusion compare at equal cost.
+using Plotly.NET;
+using Plotly.NET.CSharp;
+using Workbook.Metrics;
+using CSharpChart = Plotly.NET.CSharp.Chart;
+
+namespace Workbook.Display;
+
+public static class QualityCharts
+{
+    /// <summary>
+    /// Quality curves on one chart: x = network evaluations per sample (log scale), y = the metric; each measured
+    /// setting is a marker on its method's line. A dashed line can mark a reference level, e.g. the score of real
+    /// held-out images.
+    /// </summary>
+    public static GenericChart Against(string title, string metricTitle, IEnumerable<QualityCurve> curves, double? reference = null, string referenceName = "real images")
+    {
+        var list = curves.ToList();
+        if (list.Count == 0) throw new ArgumentException("give at least one quality curve.");
+        var traces = list.Select(c => CSharpChart.Line<double, double, string>(
+            c.Evaluations.Select(e => (double)e).ToArray(), c.Metric, Name: c.Method, ShowMarkers: true)).ToList();
+        if (reference is double r)
+        {
+            double low = list.SelectMany(c => c.Evaluations).Min(), high = list.SelectMany(c => c.Evaluations).Max();
+            traces.Add(CSharpChart.Line<double, double, string>(new[] { low, high }, new[] { r, r }, Name: referenceName, LineDash: StyleParam.DrawingStyle.Dash));
+        }
+        var chart = CSharpChart.Combine(traces)
+            .WithXAxisStyle<double, double, string>(TitleText: "network evaluations per sample (log scale)", AxisType: StyleParam.AxisType.Log)
+            .WithYAxisStyle<double, double, string>(TitleText: metricTitle)
+            .WithSize(Charts.Width, Charts.Height);
+        return Plotly.NET.Chart.withTitle(title, null).Invoke(chart);
+    }
+}
