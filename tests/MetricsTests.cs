@@ -136,7 +136,7 @@ public class MetricsTests
         var (weights, folder) = CopyOfShipped();
         // A manifest whose checksum is right but whose architecture is not the one the weights were saved from.
         var small = new ReferenceClassifier(new ReferenceClassifierConfig() with { Features = 8 });
-        var manifest = ClassifierCheckpoint.Save(small, new ClassifierManifest(small.Config, 10, 0, 0, ""), Path.Combine(folder, "small.bin"));
+        var manifest = ClassifierCheckpoint.Save(small, new ClassifierManifest(small.Config, 10, 0, 1, 0, ""), Path.Combine(folder, "small.bin"));
         File.Copy(ClassifierCheckpoint.ManifestPath(Path.Combine(folder, "small.bin")), ClassifierCheckpoint.ManifestPath(weights), overwrite: true);
         File.WriteAllText(ClassifierCheckpoint.ManifestPath(weights),
             File.ReadAllText(ClassifierCheckpoint.ManifestPath(weights)).Replace(manifest.Sha256, ClassifierCheckpoint.Sha256Of(weights)));
@@ -152,7 +152,7 @@ public class MetricsTests
         var config = new ReferenceClassifierConfig() with { Channels1 = 4, Channels2 = 4, Features = 8, Seed = 3 };
         Workbook.Runtime.Seeds.Set(3);
         var original = new ReferenceClassifier(config);
-        var manifest = ClassifierCheckpoint.Save(original, new ClassifierManifest(config, 10, 1.5, 0.5, ""), Path.Combine(folder, "c.bin"));
+        var manifest = ClassifierCheckpoint.Save(original, new ClassifierManifest(config, 10, 1.5, 1, 0.5, ""), Path.Combine(folder, "c.bin"));
         var (loaded, readBack) = ClassifierCheckpoint.Load(Path.Combine(folder, "c.bin"), config);
         var x = rand([3, 1, 14, 14], generator: new Generator(0));
         Assert.True(original.forward(x).allclose(loaded.forward(x), 0, 0));
