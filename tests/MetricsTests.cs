@@ -173,4 +173,19 @@ public class MetricsTests
         Assert.Contains("random order", json);
         Assert.Contains("real images", json);
     }
+
+    [Fact]
+    public void Measuring_a_curve_scores_one_generated_set_per_budget()
+    {
+        Workbook.Runtime.Seeds.Set(0);
+        var judge = new ReferenceClassifier(new ReferenceClassifierConfig() with { Channels1 = 2, Channels2 = 2, Features = 4 });
+        var scorer = new SampleScorer(judge, rand([200, 1, 14, 14], generator: new Generator(9)));
+        Tensor Make(int budget) => rand([100, 1, 14, 14], generator: new Generator((ulong)budget)) * (1.0 / budget);
+        var asked = new List<int>();
+        var curve = QualityCurve.Measure("toy", [1, 4, 16], e => { asked.Add(e); return Make(e); }, scorer);
+        Assert.Equal([1, 4, 16], asked);
+        Assert.Equal([1, 4, 16], curve.Evaluations);
+        for (int i = 0; i < 3; i++)
+            Assert.Equal(scorer.Score(Make(curve.Evaluations[i])).FrechetDistance, curve.Metric[i], 9);
+    }
 }
