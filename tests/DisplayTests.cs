@@ -60,3 +60,14 @@ public class DisplayTests
         Directory.Delete(folder, true);
     }
 }
+
+public class TextTableTests
+{
+    [Fact]
+    public void Columns_are_aligned_under_their_headers()
+    {
+        string table = TextTable.Format(["patch", "evaluations"], [["1x1", 196], ["14x14", 1]]);
+        Assert.Equal("patch   evaluations\n-------------------\n1x1             196\n14x14             1", table);
+        Assert.Throws<ArgumentException>(() => TextTable.Format(["a", "b"], [["only one"]]));
+    }
+}

@@ -136,7 +136,7 @@ public class MetricsTests
         var (weights, folder) = CopyOfShipped();
         // A manifest whose checksum is right but whose architecture is not the one the weights were saved from.
         var small = new ReferenceClassifier(new ReferenceClassifierConfig() with { Features = 8 });
-        var manifest = ClassifierCheckpoint.Save(small, new ClassifierManifest(small.Config, 10, 0, 0, ""), Path.Combine(folder, "small.bin"));
+        var manifest = ClassifierCheckpoint.Save(small, new ClassifierManifest(small.Config, 10, 0, 1, 0, ""), Path.Combine(folder, "small.bin"));
         File.Copy(ClassifierCheckpoint.ManifestPath(Path.Combine(folder, "small.bin")), ClassifierCheckpoint.ManifestPath(weights), overwrite: true);
         File.WriteAllText(ClassifierCheckpoint.ManifestPath(weights),
             File.ReadAllText(ClassifierCheckpoint.ManifestPath(weights)).Replace(manifest.Sha256, ClassifierCheckpoint.Sha256Of(weights)));
@@ -152,7 +152,7 @@ public class MetricsTests
         var config = new ReferenceClassifierConfig() with { Channels1 = 4, Channels2 = 4, Features = 8, Seed = 3 };
         Workbook.Runtime.Seeds.Set(3);
         var original = new ReferenceClassifier(config);
-        var manifest = ClassifierCheckpoint.Save(original, new ClassifierManifest(config, 10, 1.5, 0.5, ""), Path.Combine(folder, "c.bin"));
+        var manifest = ClassifierCheckpoint.Save(original, new ClassifierManifest(config, 10, 1.5, 1, 0.5, ""), Path.Combine(folder, "c.bin"));
         var (loaded, readBack) = ClassifierCheckpoint.Load(Path.Combine(folder, "c.bin"), config);
         var x = rand([3, 1, 14, 14], generator: new Generator(0));
         Assert.True(original.forward(x).allclose(loaded.forward(x), 0, 0));
@@ -172,5 +172,20 @@ public class MetricsTests
         Assert.Contains("\"type\":\"log\"", json);
         Assert.Contains("random order", json);
         Assert.Contains("real images", json);
+    }
+
+    [Fact]
+    public void Measuring_a_curve_scores_one_generated_set_per_budget()
+    {
+        Workbook.Runtime.Seeds.Set(0);
+        var judge = new ReferenceClassifier(new ReferenceClassifierConfig() with { Channels1 = 2, Channels2 = 2, Features = 4 });
+        var scorer = new SampleScorer(judge, rand([200, 1, 14, 14], generator: new Generator(9)));
+        Tensor Make(int budget) => rand([100, 1, 14, 14], generator: new Generator((ulong)budget)) * (1.0 / budget);
+        var asked = new List<int>();
+        var curve = QualityCurve.Measure("toy", [1, 4, 16], e => { asked.Add(e); return Make(e); }, scorer);
+        Assert.Equal([1, 4, 16], asked);
+        Assert.Equal([1, 4, 16], curve.Evaluations);
+        for (int i = 0; i < 3; i++)
+            Assert.Equal(scorer.Score(Make(curve.Evaluations[i])).FrechetDistance, curve.Metric[i], 9);
     }
 }

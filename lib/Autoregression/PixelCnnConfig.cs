@@ -11,7 +11,7 @@ public sealed record PixelCnnConfig(
     int Channels = 32,           // feature maps per layer
     int Layers = 4,              // mask-B layers after the first (mask-A) layer
     int FirstKernel = 7,         // kernel size of the mask-A layer (odd)
-    int Steps = 600,             // optimisation steps
+    int Steps = 420,             // optimisation steps
     int BatchSize = 64,          // images per step (each gives ImageSize^2 training examples)
     double LearningRate = 3e-3,  // Adam's step size
     int Seed = 0)                // same seed, same thread count: same numbers

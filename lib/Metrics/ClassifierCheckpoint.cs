@@ -11,6 +11,7 @@ public sealed record ClassifierManifest(
     ReferenceClassifierConfig Config,  // architecture, data and training settings
     int Classes,                       // outputs of the last layer
     double TrainingSeconds,            // wall-clock training time on the machine that trained it
+    int Threads,                       // torch's CPU threads while training: same seed and thread count, same weights
     double TestAccuracy,               // share of the test split classified correctly
     string Sha256);                    // SHA-256 of the weights file, lowercase hex
 

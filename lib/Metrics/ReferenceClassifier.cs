@@ -95,7 +95,7 @@ public sealed class ReferenceClassifier : nn.Module<Tensor, Tensor>
         }, progress, cancellation);
         classifier.eval();
         double seconds = clock.Elapsed.TotalSeconds;
-        var manifest = new ClassifierManifest(config, train.ClassNames.Count, Math.Round(seconds, 1), classifier.Accuracy(test), Sha256: "");
+        var manifest = new ClassifierManifest(config, train.ClassNames.Count, Math.Round(seconds, 1), get_num_threads(), classifier.Accuracy(test), Sha256: "");
         return (classifier, manifest);
     }
 }
