@@ -1,0 +1,34 @@
+// The any-order model's training recipe as one call (chapter 5 shows it step by step): each step
+// hides a random set of pixels (raster-patch prefixes or random subsets) and scores the predictions
+// at the hidden ones; the step size follows a cosine schedule. Used where a later chapter needs the model.
+using Workbook.Training;
+using static TorchSharp.torch;
+
+namespace Workbook.Patches;
+
+public static class AnyOrderTraining
+{
+    /// <summary>A fresh model for a config, its weights drawn from the config's seed.</summary>
+    public static AnyOrderModel Build(AnyOrderModelConfig config)
+    {
+        Runtime.Seeds.Set(config.Seed);
+        return new AnyOrderModel(config.Validate());
+    }
+
+    /// <summary>Trains <paramref name="model"/> on <paramref name="levels"/> (N, 1, H, W) level indices, as chapter 5 does.</summary>
+    public static TrainingHistory Train(AnyOrderModel model, Tensor levels, IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
+    {
+        var config = model.Config;
+        var generator = new Generator((ulong)config.Seed + 1, Runtime.TorchRuntime.Device);
+        var optimizer = optim.Adam(model.parameters(), lr: config.LearningRate);
+        var schedule = optim.lr_scheduler.CosineAnnealingLR(optimizer, config.Steps, eta_min: 1e-5);
+        int size = config.ImageSize;
+        return Trainer.Fit(optimizer, config.Steps, _ =>
+        {
+            schedule.step();
+            var index = randint(0, levels.shape[0], [config.BatchSize], generator: generator, device: levels.device);
+            var visible = PixelOrders.TrainingMasks(config.BatchSize, size, size, AnyOrderModelConfig.TrainingPatchSizes, config.RandomShare, generator);
+            return model.Loss(levels.index_select(0, index), visible);
+        }, progress, cancellation);
+    }
+}
