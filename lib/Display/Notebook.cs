@@ -23,8 +23,10 @@ public static class Notebook
     /// (2) TorchSharp loaded with #r only looks for its native library beside TorchSharp.dll, not in
     /// runtimes/&lt;rid&gt;/native: load that library by its full path first.
     /// </summary>
+#pragma warning disable CA2255 // a module initialiser is exactly what a library loaded with #r needs here
     [ModuleInitializer]
     internal static void OnLoad()
+#pragma warning restore CA2255
     {
         AssemblyLoadContext.Default.Resolving += (_, name) => name.Name == "FSharp.Core"
             ? AppDomain.CurrentDomain.GetAssemblies().FirstOrDefault(a => a.GetName().Name == "FSharp.Core")
