@@ -2,6 +2,7 @@
 // reference classifier (accuracy, checksum and architecture checks), and real vs damaged images.
 using Workbook.Data;
 using Workbook.Metrics;
+using Workbook.Training;
 
 namespace Workbook.Tests;
 

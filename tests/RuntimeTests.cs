@@ -109,3 +109,39 @@ public class FlopCounterTests
         Assert.Equal(2.0 * (8 * 16 + 16 * 2), Workbook.Training.FlopCounter.Forward(model, () => model.forward(zeros(1, 8))));
     }
 }
+
+public class NonFiniteGradientTests
+{
+    [Fact]
+    public void A_step_with_a_nan_gradient_is_skipped_and_leaves_the_weights_alone()
+    {
+        var model = nn.Linear(1, 1);
+        var optimizer = optim.SGD(model.parameters(), 0.1);
+        var weights = new List<float>();
+        var history = Workbook.Training.Trainer.Fit(optimizer, 6, step =>
+        {
+            weights.Add(model.weight!.item<float>());
+            var output = model.forward(ones(1, 1));
+            // Odd steps: a loss whose value is finite but whose gradient is NaN (sqrt at 0 has an infinite slope, times 0).
+            return step % 2 == 1 ? (output - output.detach()).abs().sqrt().sum() * 0 + output.detach().sum() : output.pow(2).sum();
+        });
+        Assert.Equal(3, history.SkippedSteps);
+        Assert.Equal(6, history.Losses.Count);
+        Assert.Equal(weights[1], weights[2]);                 // step 1 was skipped: no change before step 2
+        Assert.NotEqual(weights[0], weights[1]);              // step 0 was applied
+        Assert.False(float.IsNaN(model.weight!.item<float>()));
+    }
+
+    [Fact]
+    public void Many_skipped_steps_in_a_row_stop_training_with_a_message()
+    {
+        var model = nn.Linear(1, 1);
+        var optimizer = optim.SGD(model.parameters(), 0.1);
+        var e = Assert.Throws<InvalidOperationException>(() => Workbook.Training.Trainer.Fit(optimizer, 100, _ =>
+        {
+            var output = model.forward(ones(1, 1));
+            return (output - output.detach()).abs().sqrt().sum() * 0 + output.detach().sum();
+        }));
+        Assert.Contains("non-finite gradients", e.Message);
+    }
+}

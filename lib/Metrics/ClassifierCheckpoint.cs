@@ -3,6 +3,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using Workbook.Data;
+using Workbook.Training;
 
 namespace Workbook.Metrics;
 
@@ -14,13 +15,6 @@ public sealed record ClassifierManifest(
     int Threads,                       // torch's CPU threads while training: same seed and thread count, same weights
     double TestAccuracy,               // share of the test split classified correctly
     string Sha256);                    // SHA-256 of the weights file, lowercase hex
-
-/// <summary>A checkpoint that is missing, damaged, or does not fit the architecture asked for.</summary>
-public sealed class CheckpointException(string path, string problem, Exception? inner = null)
-    : IOException($"{path}: {problem}", inner)
-{
-    public string FilePath { get; } = path;
-}
 
 public static class ClassifierCheckpoint
 {
