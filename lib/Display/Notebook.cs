@@ -126,7 +126,8 @@ public static class Notebook
     {
         int filled = (int)Math.Round(20.0 * p.Step / p.Steps);
         return $"{title} [{new string('#', filled)}{new string('.', 20 - filled)}] step {p.Step}/{p.Steps}  loss {p.Loss:G4}  " +
-               $"{p.StepsPerSecond:F1} steps/s  {(p.Step == p.Steps ? $"done in {p.Elapsed.TotalSeconds:F1} s" : $"~{p.Remaining.TotalSeconds:F0} s left")}";
+               $"{p.StepsPerSecond:F1} steps/s  {(p.Step == p.Steps ? $"done in {p.Elapsed.TotalSeconds:F1} s" : $"~{p.Remaining.TotalSeconds:F0} s left")}" +
+               (p.Skipped > 0 ? $"  ({p.Skipped} steps skipped: non-finite gradients)" : "");
     }
 
     sealed class ConsoleProgress(string title) : IProgress<TrainingProgress>

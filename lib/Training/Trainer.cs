@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 namespace Workbook.Training;
 
 /// <summary>How far training has come: reported to the progress callback every so often.</summary>
-public sealed record TrainingProgress(int Step, int Steps, double Loss, TimeSpan Elapsed)
+public sealed record TrainingProgress(int Step, int Steps, double Loss, TimeSpan Elapsed, int Skipped = 0)
 {
     public TimeSpan Remaining => Step == 0 ? TimeSpan.Zero : Elapsed / Step * (Steps - Step);
     public double StepsPerSecond => Elapsed.TotalSeconds > 0 ? Step / Elapsed.TotalSeconds : 0;
@@ -76,7 +76,7 @@ public static class Trainer
             if (progress is not null && (clock.Elapsed - lastReport > TimeSpan.FromSeconds(0.25) || step == steps - 1))
             {
                 lastReport = clock.Elapsed;
-                progress.Report(new TrainingProgress(step + 1, steps, value, clock.Elapsed));
+                progress.Report(new TrainingProgress(step + 1, steps, value, clock.Elapsed, skipped));
             }
         }
         return new TrainingHistory(losses, clock.Elapsed, skipped);
