@@ -1,0 +1,69 @@
+// Scores a batch of generated images against real ones with the reference classifier: the Fréchet
+// distance in its feature space and the share of samples it labels confidently. Chapter 5 and later.
+using static TorchSharp.torch;
+
+namespace Workbook.Metrics;
+
+/// <summary>
+/// How good a set of samples looks to the reference classifier.
+/// FrechetDistance: 0 for a set indistinguishable from the real images, larger is worse.
+/// ConfidentShare: share of samples whose most likely class has probability ≥ the scorer's threshold.
+/// </summary>
+public sealed record SampleQuality(double FrechetDistance, double ConfidentShare, long Count)
+{
+    public override string ToString() => $"Fréchet distance {FrechetDistance:F2}, confidently classified {ConfidentShare:P0} of {Count:N0}";
+}
+
+/// <summary>
+/// Holds the classifier and the statistics of the real images, so that scoring another set of samples
+/// costs one pass of the classifier. Deterministic: the same images always get the same score.
+/// Compare scores only between sets of the same size: with few samples the distance is biased upwards.
+/// </summary>
+public sealed class SampleScorer
+{
+    public ReferenceClassifier Classifier { get; }
+    public FeatureStatistics Real { get; }
+    public double Confidence { get; }
+
+    /// <param name="classifier">the judge, e.g. ClassifierCheckpoint.LoadShipped().Classifier</param>
+    /// <param name="realImages">real images (N, 1, H, W) in [0, 1], prepared the same way as the samples (e.g. quantised)</param>
+    /// <param name="confidence">the probability above which a label counts as confident</param>
+    public SampleScorer(ReferenceClassifier classifier, Tensor realImages, double confidence = 0.9)
+    {
+        Runtime.Check.InRange(nameof(confidence), confidence, 0.0, 1.0);
+        Classifier = classifier;
+        Confidence = confidence;
+        Real = FeatureStatistics.Of(Run(realImages).Features);
+    }
+
+    /// <summary>Scores images (N, 1, H, W) in [0, 1] against the real images.</summary>
+    public SampleQuality Score(Tensor images)
+    {
+        var (features, maxProbability) = Run(images);
+        using var scope = NewDisposeScope();
+        double confident = maxProbability.ge(Confidence).to(float64).mean().item<double>();
+        double distance = FrechetDistance.Between(Real, FeatureStatistics.Of(features));
+        features.Dispose();
+        maxProbability.Dispose();
+        return new SampleQuality(distance, confident, images.shape[0]);
+    }
+
+    (Tensor Features, Tensor MaxProbability) Run(Tensor images, int batchSize = 1000)
+    {
+        if (images.dim() != 4 || images.shape[1] != 1)
+            throw new ArgumentException($"expected images of shape (N, 1, H, W); got ({string.Join(", ", images.shape)}).");
+        Classifier.eval();
+        using var noGrad = no_grad();
+        var features = new List<Tensor>();
+        var probabilities = new List<Tensor>();
+        using var scope = NewDisposeScope();
+        for (long start = 0; start < images.shape[0]; start += batchSize)
+        {
+            var batch = images[(int)start..(int)Math.Min(start + batchSize, images.shape[0])].to(Runtime.TorchRuntime.Device).to(float32);
+            var f = Classifier.Features(batch);                          // (b, Features)
+            features.Add(f);
+            probabilities.Add(nn.functional.softmax(Classifier.Logits(f), 1).max(1).values);
+        }
+        return (cat(features, 0).MoveToOuterDisposeScope(), cat(probabilities, 0).MoveToOuterDisposeScope());
+    }
+}

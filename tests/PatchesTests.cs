@@ -1,0 +1,130 @@
+// Chapter 5's orders, masks, any-order model and sampler: every pixel generated exactly once, masks of
+// both kinds, and a model whose predictions depend only on the visible pixels.
+using Workbook.Patches;
+using Workbook.Runtime;
+
+namespace Workbook.Tests;
+
+public class PatchesTests
+{
+    static bool Same(Tensor a, Tensor b) => a.shape.SequenceEqual(b.shape) && a.eq(b).all().item<bool>();
+
+    [Theory]
+    [InlineData(14, 14, 1, 196)]
+    [InlineData(14, 14, 2, 49)]
+    [InlineData(14, 14, 4, 16)]
+    [InlineData(14, 14, 7, 4)]
+    [InlineData(14, 14, 14, 1)]
+    [InlineData(6, 9, 4, 6)]
+    public void Raster_patches_cover_the_image_once_in_contiguous_squares(int height, int width, int patch, int steps)
+    {
+        var table = PixelOrders.RasterPatchSteps(height, width, patch);
+        Assert.Equal(steps, PixelOrders.RasterPatchCount(height, width, patch));
+        for (int s = 0; s < steps; s++)
+        {
+            var cells = Enumerable.Range(0, height * width).Where(i => table[i / width, i % width] == s).ToArray();
+            Assert.NotEmpty(cells);
+            int top = cells.Min(i => i / width), bottom = cells.Max(i => i / width), left = cells.Min(i => i % width), right = cells.Max(i => i % width);
+            Assert.True(bottom - top < patch && right - left < patch, $"step {s} spans more than a {patch}x{patch} square");
+            Assert.Equal((bottom - top + 1) * (right - left + 1), cells.Length); // a full rectangle: contiguous
+            Assert.Equal(0, top % patch);
+        }
+        // Every pixel has exactly one step in 0..steps-1, and steps increase in raster order of the squares.
+        Assert.All(table.Cast<long>(), v => Assert.InRange(v, 0, steps - 1));
+        Assert.Equal(0, table[0, 0]);
+        Assert.Equal(steps - 1, table[height - 1, width - 1]);
+    }
+
+    [Theory]
+    [InlineData(196)]
+    [InlineData(49)]
+    [InlineData(16)]
+    [InlineData(3)]
+    [InlineData(1)]
+    public void Random_orders_generate_every_pixel_exactly_once_in_even_scattered_steps(int steps)
+    {
+        var order = PixelOrders.Random(8, 14, 14, steps, new Generator(4));
+        var count = zeros([8, 1, 14, 14], int64);
+        for (int s = 0; s < steps; s++)
+        {
+            var now = order.GeneratedAt(s);
+            Assert.False(order.VisibleBefore(s).logical_and(now).any().item<bool>(), "a pixel generated twice");
+            count += now.to(int64);
+            var perImage = now.flatten(1).sum(1).ToDoubles();
+            Assert.All(perImage, n => Assert.InRange(n, Math.Floor(196.0 / steps), Math.Ceiling(196.0 / steps)));
+        }
+        Assert.True(count.eq(1).all().item<bool>());
+        if (steps > 1) Assert.False(Same(order.StepOfPixel[0], order.StepOfPixel[1]), "two images got the same order");
+    }
+
+    [Fact]
+    public void Training_masks_are_random_subsets_or_raster_prefixes()
+    {
+        var generator = new Generator(7);
+        var randomMasks = PixelOrders.TrainingMasks(400, 14, 14, [1, 2, 4, 7], 1.0, generator);
+        var counts = randomMasks.flatten(1).sum(1).ToDoubles();
+        Assert.InRange(counts.Min(), 0, 20);
+        Assert.InRange(counts.Max(), 176, 195);   // never everything visible: something is left to predict
+
+        var prefixes = PixelOrders.TrainingMasks(200, 14, 14, [2, 7], 0.0, generator);
+        var tables = new[] { 2, 7 }.Select(p => tensor(PixelOrders.RasterPatchSteps(14, 14, p))).ToArray();
+        for (int i = 0; i < 200; i++)
+        {
+            var mask = prefixes[i, 0];
+            bool isPrefix = tables.Any(t => Enumerable.Range(0, 50).Any(s => Same(t.lt(s), mask)));
+            Assert.True(isPrefix, $"mask {i} is not a raster-patch prefix");
+        }
+    }
+
+    static AnyOrderModel SmallModel() =>
+        new(new AnyOrderModelConfig() with { ImageSize = 6, Levels = 3, Hidden = 16 });
+
+    [Fact]
+    public void Predictions_depend_only_on_visible_pixels()
+    {
+        Workbook.Runtime.Seeds.Set(0);
+        var model = SmallModel();
+        var generator = new Generator(1);
+        var levels = randint(0, 3, [4, 1, 6, 6], generator: generator);
+        var visible = rand([4, 1, 6, 6], generator: generator).lt(0.5);
+        var before = model.forward(levels, visible);
+
+        var changedHidden = where(visible, levels, (levels + 1) % 3);            // every hidden pixel changed
+        Assert.True(Same(model.forward(changedHidden, visible), before));
+
+        var changedVisible = where(visible, (levels + 1) % 3, levels);           // every visible pixel changed
+        Assert.False(model.forward(changedVisible, visible).allclose(before));   // so the test above can fail
+    }
+
+    [Fact]
+    public void Loss_counts_only_hidden_pixels()
+    {
+        var model = SmallModel();
+        var levels = randint(0, 3, [4, 1, 6, 6], generator: new Generator(2));
+        Assert.Equal(0f, model.Loss(levels, ones([4, 1, 6, 6], @bool)).item<float>());
+        // Nothing visible and an untrained model: close to the cross-entropy of a uniform guess, ln 3.
+        Assert.InRange(model.Loss(levels, zeros([4, 1, 6, 6], @bool)).item<float>(), Math.Log(3) - 0.3, Math.Log(3) + 0.3);
+    }
+
+    [Fact]
+    public void Sampler_fills_every_pixel_with_one_evaluation_per_step()
+    {
+        var model = SmallModel();
+        var order = PixelOrders.RasterPatches(5, 6, 6, 4);
+        var samples = PatchSampler.Generate(model, order, new Generator(3));
+        Assert.Equal(4, samples.Evaluations);
+        Assert.Equal(new long[] { 5, 1, 6, 6 }, samples.Levels.shape);
+        Assert.True(samples.Levels.ge(0).logical_and(samples.Levels.lt(3)).all().item<bool>());
+        // Deterministic given the generator's seed.
+        Assert.True(Same(PatchSampler.Generate(model, order, new Generator(3)).Levels, samples.Levels));
+    }
+
+    [Fact]
+    public void Quantising_rounds_to_the_nearest_level_and_back()
+    {
+        var images = tensor(new float[] { 0f, 0.2f, 0.4f, 0.9f, 1f }).view(1, 1, 1, 5);
+        var levels = GreyLevels.Quantise(images, 4);          // levels at 0, 1/3, 2/3, 1
+        Assert.Equal(new double[] { 0, 1, 1, 3, 3 }, levels.ToDoubles());
+        Assert.Equal(1.0 / 3, GreyLevels.ToImages(levels, 4).ToDoubles()[1], 6);
+    }
+}
