@@ -1,0 +1,39 @@
+// Hyperparameters of chapter 7's denoising diffusion model: schedule, prediction target, network
+// size and training. Change a value with `config with { TrainingSteps = 200 }` and rerun.
+using Workbook.Runtime;
+
+namespace Workbook.Diffusion;
+
+public sealed record DiffusionConfig(
+    int ImageSize = 14,                                  // MNIST resized to ImageSize x ImageSize (even, 8..32)
+    int TimeSteps = 1000,                                // T, forward steps of the noise schedule
+    string Schedule = "linear",                          // "linear" or "cosine"
+    PredictionTarget Target = PredictionTarget.Noise,    // what the network is trained to output
+    int Channels = 32,                                   // U-Net feature maps at full resolution (twice that at half)
+    int TimeEmbedding = 64,                              // length of the sinusoidal step embedding
+    int TrainingSteps = 500,                             // optimisation steps
+    int BatchSize = 128,                                 // images per step
+    double LearningRate = 2e-3,                          // Adam's step size
+    int Seed = 0)                                        // same seed, same thread count: same numbers
+{
+    /// <summary>Checks every value and throws a HyperparameterException naming the first bad one.</summary>
+    public DiffusionConfig Validate()
+    {
+        Check.InRange(nameof(ImageSize), ImageSize, 8, 32);
+        if (ImageSize % 2 != 0) throw new HyperparameterException($"{nameof(ImageSize)} = {ImageSize}: the U-Net halves the image once, so it must be even.");
+        Check.InRange(nameof(TimeSteps), TimeSteps, 10, 10_000);
+        Check.OneOf(nameof(Schedule), Schedule, ["linear", "cosine"]);
+        if (!Enum.IsDefined(Target)) throw new HyperparameterException($"{nameof(Target)} = {(int)Target} is not a prediction target. Allowed: {string.Join(", ", Enum.GetNames<PredictionTarget>())}.");
+        Check.InRange(nameof(Channels), Channels, 8, 256);
+        if (Channels % 8 != 0) throw new HyperparameterException($"{nameof(Channels)} = {Channels}: must be a multiple of 8 (GroupNorm uses 8 groups).");
+        Check.InRange(nameof(TimeEmbedding), TimeEmbedding, 2, 1024);
+        if (TimeEmbedding % 2 != 0) throw new HyperparameterException($"{nameof(TimeEmbedding)} = {TimeEmbedding}: half sines, half cosines, so it must be even.");
+        Check.InRange(nameof(TrainingSteps), TrainingSteps, 1, 1_000_000);
+        Check.InRange(nameof(BatchSize), BatchSize, 1, 65_536);
+        Check.LearningRate(nameof(LearningRate), LearningRate);
+        return this;
+    }
+
+    /// <summary>The noise schedule these settings describe.</summary>
+    public NoiseSchedule CreateSchedule() => NoiseSchedule.Named(Schedule, TimeSteps);
+}
