@@ -116,9 +116,10 @@ public class GuidanceTests
         new ConditionalDiffusionConfig().Validate();
         foreach (double p in new[] { -0.1, 1.5, double.NaN })
             Assert.Contains("DropProbability", Assert.Throws<HyperparameterException>(() => new ConditionalDiffusionConfig(DropProbability: p).Validate()).Message);
+        new GuidanceConfig().Validate();
         foreach (double w in new[] { -1, 25, double.NaN })
-            Assert.Contains("GuidanceScale", Assert.Throws<HyperparameterException>(() => new ConditionalDiffusionConfig(GuidanceScale: w).Validate()).Message);
-        Assert.Throws<HyperparameterException>(() => new ConditionalDiffusionConfig(SamplingSteps: 2000, TimeSteps: 1000).Validate());
+            Assert.Contains("guidance scale", Assert.Throws<HyperparameterException>(() => new GuidanceConfig(Scale: w).Validate()).Message);
+        Assert.Throws<HyperparameterException>(() => new GuidanceConfig(SamplingSteps: 0).Validate());
         var x = randn(1, 1, 8, 8);
         Assert.Throws<HyperparameterException>(() => GuidedSampling.Generate(new DdimSampler(NoiseSchedule.Linear(100), PredictionTarget.Noise, 5), SmallNet([4]), randn(1, 4), 21, 8, Seeds.Set(0)));
     }

@@ -1,5 +1,5 @@
 // Hyperparameters of chapters 09-10's conditional diffusion model: the chapter 7 schedule and U-Net,
-// the condition's size, how often training drops it, and how hard sampling is guided.
+// the condition's size and how often training drops it. Sampling settings: GuidanceConfig.
 using Workbook.Diffusion;
 using Workbook.Runtime;
 
@@ -13,8 +13,6 @@ public sealed record ConditionalDiffusionConfig(
     int TimeEmbedding = 64,            // length of the sinusoidal step embedding
     int ConditionDim = 32,             // length of a prompt's text vector
     double DropProbability = 0.15,     // p: share of training examples whose condition is replaced by "no condition" (0..1)
-    double GuidanceScale = 3,          // w: 0 ignores the prompt, 1 follows it plainly, above 1 exaggerates it (0..20)
-    int SamplingSteps = 25,            // DDIM steps when generating (1..TimeSteps)
     int TrainingSteps = 1500,          // optimisation steps
     int BatchSize = 128,               // images per step
     double LearningRate = 2e-3,        // Adam's step size
@@ -34,9 +32,6 @@ public sealed record ConditionalDiffusionConfig(
         Check.InRange(nameof(ConditionDim), ConditionDim, 1, 1024);
         if (double.IsNaN(DropProbability) || DropProbability < 0 || DropProbability > 1)
             throw new HyperparameterException($"{nameof(DropProbability)} = {DropProbability}: it is a probability, so it must lie between 0 (never drop the condition) and 1 (always drop it); 0.1 to 0.2 is typical.");
-        if (double.IsNaN(GuidanceScale) || GuidanceScale < 0 || GuidanceScale > 20)
-            throw new HyperparameterException($"{nameof(GuidanceScale)} = {GuidanceScale} is out of range: allowed 0 (ignore the prompt) to 20; 1 follows the prompt plainly, 2 to 8 is typical.");
-        Check.InRange(nameof(SamplingSteps), SamplingSteps, 1, TimeSteps);
         Check.InRange(nameof(TrainingSteps), TrainingSteps, 1, 1_000_000);
         Check.InRange(nameof(BatchSize), BatchSize, 1, 65_536);
         Check.LearningRate(nameof(LearningRate), LearningRate);
@@ -45,4 +40,19 @@ public sealed record ConditionalDiffusionConfig(
 
     /// <summary>The noise schedule these settings describe.</summary>
     public NoiseSchedule CreateSchedule() => NoiseSchedule.Named(Schedule, TimeSteps);
+}
+
+/// <summary>How to generate from a trained conditional model; changing these never needs retraining.</summary>
+public sealed record GuidanceConfig(
+    double Scale = 3,                  // w: 0 ignores the prompt, 1 follows it plainly, above 1 exaggerates it (0..20)
+    int SamplingSteps = 25,            // DDIM steps per image (1..T of the model's schedule)
+    int Seed = 0)                      // seed of the starting noise
+{
+    public GuidanceConfig Validate()
+    {
+        if (double.IsNaN(Scale) || Scale < 0 || Scale > 20)
+            throw new HyperparameterException($"{nameof(Scale)} = {Scale}: the guidance scale w must lie between 0 (ignore the prompt) and 20; 1 follows the prompt plainly, 2 to 8 is typical.");
+        Check.InRange(nameof(SamplingSteps), SamplingSteps, 1, 10_000);
+        return this;
+    }
 }
