@@ -1,0 +1,40 @@
+// A text-to-image diffusion model in one module: the tiny text encoder and the conditional U-Net,
+// trained together (and saved together). The prompts' words are its vocabulary. Chapters 09-10.
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Workbook.Conditioning;
+
+public sealed class TextConditionalModel : nn.Module
+{
+    readonly TextEncoder text;
+    readonly ConditionalUNet unet;
+
+    public TextEncoder Text => text;
+    public ConditionalUNet UNet => unet;
+    public PromptTable Prompts { get; }
+
+    public TextConditionalModel(ConditionalDiffusionConfig config, string dataset = "mnist") : base(nameof(TextConditionalModel))
+    {
+        config.Validate();
+        Prompts = new PromptTable(dataset);
+        text = new TextEncoder(Prompts.Tokenizer.VocabularySize, config.ConditionDim);
+        unet = new ConditionalUNet([config.ConditionDim], config.Channels, config.TimeEmbedding);
+        RegisterComponents();
+        this.to(Runtime.TorchRuntime.Device);
+    }
+
+    /// <summary>One text vector (B, D) per prompt. An unknown word ends in a HyperparameterException that lists the known ones.</summary>
+    public Tensor Encode(IReadOnlyList<string> prompts) => text.forward(Prompts.Tokenizer.EncodeBatch(prompts));
+
+    /// <summary>
+    /// The denoising loss of one batch of images (B, 1, H, W) in [0, 1] with their labels: each image gets a
+    /// random prompt of its label, the prompt is dropped with probability p, and the network predicts the noise.
+    /// </summary>
+    public Tensor Loss(Diffusion.NoiseSchedule schedule, Tensor images, Tensor labels, double dropProbability, Generator generator)
+    {
+        var batch = Diffusion.TrainingExamples.Make(schedule, Diffusion.PredictionTarget.Noise, images * 2 - 1, generator);   // pixels to [-1, 1]
+        var condition = unet.DropCondition(text.forward(Prompts.Sample(labels, generator)), dropProbability, generator);
+        return nn.functional.mse_loss(unet.forward(batch.Xt, batch.T, condition), batch.Target);
+    }
+}
