@@ -30,9 +30,7 @@ public sealed record OnePixelConfig(
         if (Position < 2)
             throw new HyperparameterException($"Row = {Row}, Column = {Column}: this pixel has fewer than two pixels before it in reading order; choose one further down (the chapter needs the pixel before it too).");
         Check.InRange(nameof(Hidden), Hidden, 1, 8192);
-        Check.InRange(nameof(Steps), Steps, 1, 1_000_000);
-        Check.InRange(nameof(BatchSize), BatchSize, 1, 65_536);
-        Check.LearningRate(nameof(LearningRate), LearningRate);
+        Check.Training(Steps, BatchSize, LearningRate);
         return this;
     }
 }

@@ -26,9 +26,7 @@ public sealed record PixelByPixelConfig(
             throw new HyperparameterException($"ImageSize = {ImageSize}: the digits dataset is 8x8; use ImageSize = 8 or another dataset.");
         Check.InRange(nameof(Levels), Levels, 2, 256);
         Check.InRange(nameof(Hidden), Hidden, 1, 4096);
-        Check.InRange(nameof(Steps), Steps, 1, 1_000_000);
-        Check.InRange(nameof(BatchSize), BatchSize, 1, 65_536);
-        Check.LearningRate(nameof(LearningRate), LearningRate);
+        Check.Training(Steps, BatchSize, LearningRate);
         Check.InRange(nameof(WeightDecay), WeightDecay, 0, 1);
         return this;
     }

@@ -28,9 +28,7 @@ public sealed record PixelCnnConfig(
         Check.InRange(nameof(Layers), Layers, 0, 32);
         if (FirstKernel < 1 || FirstKernel > 15 || FirstKernel % 2 == 0)
             throw new HyperparameterException($"FirstKernel = {FirstKernel}: a masked convolution needs an odd kernel size with a centre pixel; allowed 1, 3, 5, ... 15.");
-        Check.InRange(nameof(Steps), Steps, 1, 1_000_000);
-        Check.InRange(nameof(BatchSize), BatchSize, 1, 65_536);
-        Check.LearningRate(nameof(LearningRate), LearningRate);
+        Check.Training(Steps, BatchSize, LearningRate);
         return this;
     }
 }

@@ -32,9 +32,7 @@ public sealed record ConditionalDiffusionConfig(
         Check.InRange(nameof(ConditionDim), ConditionDim, 1, 1024);
         if (double.IsNaN(DropProbability) || DropProbability < 0 || DropProbability > 1)
             throw new HyperparameterException($"{nameof(DropProbability)} = {DropProbability}: it is a probability, so it must lie between 0 (never drop the condition) and 1 (always drop it); 0.1 to 0.2 is typical.");
-        Check.InRange(nameof(TrainingSteps), TrainingSteps, 1, 1_000_000);
-        Check.InRange(nameof(BatchSize), BatchSize, 1, 65_536);
-        Check.LearningRate(nameof(LearningRate), LearningRate);
+        Check.Training(TrainingSteps, BatchSize, LearningRate, nameof(TrainingSteps));
         return this;
     }
 

@@ -28,9 +28,7 @@ public sealed record DiffusionConfig(
         if (Channels % 8 != 0) throw new HyperparameterException($"{nameof(Channels)} = {Channels}: must be a multiple of 8 (GroupNorm uses 8 groups).");
         Check.InRange(nameof(TimeEmbedding), TimeEmbedding, 2, 1024);
         if (TimeEmbedding % 2 != 0) throw new HyperparameterException($"{nameof(TimeEmbedding)} = {TimeEmbedding}: half sines, half cosines, so it must be even.");
-        Check.InRange(nameof(TrainingSteps), TrainingSteps, 1, 1_000_000);
-        Check.InRange(nameof(BatchSize), BatchSize, 1, 65_536);
-        Check.LearningRate(nameof(LearningRate), LearningRate);
+        Check.Training(TrainingSteps, BatchSize, LearningRate, nameof(TrainingSteps));
         return this;
     }
 

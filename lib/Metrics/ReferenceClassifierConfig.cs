@@ -23,9 +23,7 @@ public sealed record ReferenceClassifierConfig(
         Check.InRange(nameof(Channels1), Channels1, 1, 512);
         Check.InRange(nameof(Channels2), Channels2, 1, 512);
         Check.InRange(nameof(Features), Features, 2, 1024);
-        Check.InRange(nameof(Steps), Steps, 1, 1_000_000);
-        Check.InRange(nameof(BatchSize), BatchSize, 1, 65_536);
-        Check.LearningRate(nameof(LearningRate), LearningRate);
+        Check.Training(Steps, BatchSize, LearningRate);
         return this;
     }
 

@@ -23,9 +23,7 @@ public sealed record AnyOrderModelConfig(
         Check.InRange(nameof(ImageSize), ImageSize, 4, 28);
         Check.InRange(nameof(Levels), Levels, 2, 16);
         Check.InRange(nameof(Hidden), Hidden, 1, 8192);
-        Check.InRange(nameof(Steps), Steps, 1, 1_000_000);
-        Check.InRange(nameof(BatchSize), BatchSize, 1, 65_536);
-        Check.LearningRate(nameof(LearningRate), LearningRate);
+        Check.Training(Steps, BatchSize, LearningRate);
         Check.InRange(nameof(RandomShare), RandomShare, 0.0, 1.0);
         return this;
     }

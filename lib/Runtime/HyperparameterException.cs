@@ -28,6 +28,14 @@ public static class Check
             throw new HyperparameterException($"{name} = {value}: a learning rate must be a number above 0 and at most 1 (typical: 1e-4 to 1e-2).");
     }
 
+    /// <summary>The three settings every training record has: steps (1 to 1,000,000), batch size (1 to 65,536), learning rate.</summary>
+    public static void Training(int steps, int batchSize, double learningRate, string stepsName = "Steps")
+    {
+        InRange(stepsName, steps, 1, 1_000_000);
+        InRange("BatchSize", batchSize, 1, 65_536);
+        LearningRate("LearningRate", learningRate);
+    }
+
     public static void OneOf(string name, string value, IReadOnlyCollection<string> allowed)
     {
         if (!allowed.Contains(value))

@@ -19,9 +19,7 @@ public sealed record BlurryMeanConfig(
         Check.OneOf(nameof(Dataset), Dataset, Data.Datasets.Names.ToArray());
         Check.InRange(nameof(ImageSize), ImageSize, 4, 64);
         Check.InRange(nameof(Hidden), Hidden, 1, 8192);
-        Check.InRange(nameof(Steps), Steps, 1, 1_000_000);
-        Check.InRange(nameof(BatchSize), BatchSize, 1, 65_536);
-        Check.LearningRate(nameof(LearningRate), LearningRate);
+        Check.Training(Steps, BatchSize, LearningRate);
         return this;
     }
 }
