@@ -52,14 +52,15 @@ public class GuidanceTests
     public void Gradients_reach_the_null_condition_only_when_it_is_used()
     {
         var net = SmallNet([4]);
-        var x = randn(5, 1, 8, 8);
+        var g = Seeds.Set(3);
+        var x = randn([5, 1, 8, 8], generator: g);
         var t = tensor(new long[] { 0, 10, 20, 30, 40 });
         foreach (var (p, expectGradient) in new[] { (1.0, true), (0.0, false) })
         {
             net.zero_grad();
-            net.forward(x, t, net.DropCondition(randn(5, 4), p, Seeds.Set(5))).pow(2).mean().backward();
+            net.forward(x, t, net.DropCondition(randn([5, 4], generator: g), p, Seeds.Set(5))).pow(2).mean().backward();
             var grad = NullOf(net).grad;
-            bool reached = grad is not null && grad.abs().sum().item<float>() > 0;
+            bool reached = grad is not null && grad.ne(0).any().item<bool>();   // any non-zero entry (NaN counts as reached too)
             Assert.Equal(expectGradient, reached);
         }
     }
