@@ -1,6 +1,5 @@
 // Saving and loading the reference classifier: weights (TorchSharp's format) plus a JSON manifest
 // with the config, training time, test accuracy and the weights' SHA-256. Chapter 5.
-using System.Security.Cryptography;
 using System.Text.Json;
 using Workbook.Data;
 using Workbook.Training;
@@ -113,9 +112,5 @@ public static class ClassifierCheckpoint
         return differences;
     }
 
-    public static string Sha256Of(string path)
-    {
-        using var stream = File.OpenRead(path);
-        return Convert.ToHexString(SHA256.HashData(stream)).ToLowerInvariant();
-    }
+    public static string Sha256Of(string path) => Checkpoint.Sha256Of(path);
 }
