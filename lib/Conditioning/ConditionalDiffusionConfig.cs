@@ -16,6 +16,7 @@ public sealed record ConditionalDiffusionConfig(
     int TrainingSteps = 1500,          // optimisation steps
     int BatchSize = 128,               // images per step
     double LearningRate = 2e-3,        // Adam's step size
+    double AverageDecay = 0.999,       // sample from a moving average of the weights (0: the last weights)
     int Seed = 0)                      // same seed, same thread count: same numbers
 {
     /// <summary>Checks every value and throws a HyperparameterException naming the first bad one.</summary>
@@ -33,6 +34,7 @@ public sealed record ConditionalDiffusionConfig(
         if (double.IsNaN(DropProbability) || DropProbability < 0 || DropProbability > 1)
             throw new HyperparameterException($"{nameof(DropProbability)} = {DropProbability}: it is a probability, so it must lie between 0 (never drop the condition) and 1 (always drop it); 0.1 to 0.2 is typical.");
         Check.Training(TrainingSteps, BatchSize, LearningRate, nameof(TrainingSteps));
+        Check.AverageDecay(AverageDecay);
         return this;
     }
 

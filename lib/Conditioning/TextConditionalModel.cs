@@ -1,6 +1,8 @@
 // A text-to-image diffusion model in one module: the tiny text encoder and the conditional U-Net,
 // trained together (and saved together). The prompts' words are its vocabulary. Chapters 09-10.
 using TorchSharp;
+using Workbook.Data;
+using Workbook.Training;
 using static TorchSharp.torch;
 
 namespace Workbook.Conditioning;
@@ -36,5 +38,25 @@ public sealed class TextConditionalModel : nn.Module
         var batch = Diffusion.TrainingExamples.Make(schedule, Diffusion.PredictionTarget.Noise, images * 2 - 1, generator);   // pixels to [-1, 1]
         var condition = unet.DropCondition(text.forward(Prompts.Sample(labels, generator)), dropProbability, generator);
         return nn.functional.mse_loss(unet.forward(batch.Xt, batch.T, condition), batch.Target);
+    }
+
+    /// <summary>
+    /// Trains encoder and U-Net together on <paramref name="data"/> (images in [0, 1] with labels) for the config's
+    /// steps, and leaves the moving average of the weights in the model (unless AverageDecay is 0).
+    /// </summary>
+    public TrainingHistory Train(ConditionalDiffusionConfig config, ImageDataset data, IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
+    {
+        var schedule = config.Validate().CreateSchedule();
+        var generator = new Generator((ulong)config.Seed + 1, Runtime.TorchRuntime.Device);
+        var average = config.AverageDecay > 0 ? new WeightAverage(this, config.AverageDecay) : null;
+        train();
+        var history = Trainer.Fit(optim.Adam(parameters(), lr: config.LearningRate), config.TrainingSteps, _ =>
+        {
+            var (images, labels) = data.RandomBatch(config.BatchSize, generator);
+            return Loss(schedule, images, labels, config.DropProbability, generator);
+        }, progress, cancellation, afterStep: average is null ? null : average.Update);
+        average?.CopyToModel();
+        eval();
+        return history;
     }
 }

@@ -14,6 +14,7 @@ public sealed record DiffusionConfig(
     int TrainingSteps = 500,                             // optimisation steps
     int BatchSize = 128,                                 // images per step
     double LearningRate = 2e-3,                          // Adam's step size
+    double AverageDecay = 0.999,                         // sample from a moving average of the weights (0: the last weights)
     int Seed = 0)                                        // same seed, same thread count: same numbers
 {
     /// <summary>Checks every value and throws a HyperparameterException naming the first bad one.</summary>
@@ -29,6 +30,7 @@ public sealed record DiffusionConfig(
         Check.InRange(nameof(TimeEmbedding), TimeEmbedding, 2, 1024);
         if (TimeEmbedding % 2 != 0) throw new HyperparameterException($"{nameof(TimeEmbedding)} = {TimeEmbedding}: half sines, half cosines, so it must be even.");
         Check.Training(TrainingSteps, BatchSize, LearningRate, nameof(TrainingSteps));
+        Check.AverageDecay(AverageDecay);
         return this;
     }
 

@@ -17,17 +17,23 @@ public static class DiffusionTraining
         return new UNet(config.Validate().Channels, config.TimeEmbedding);
     }
 
-    /// <summary>Trains <paramref name="net"/> on images in [0, 1] (scaled to [-1, 1] here), as chapter 7 does.</summary>
+    /// <summary>
+    /// Trains <paramref name="net"/> on images in [0, 1] (scaled to [-1, 1] here), as chapter 7 does, and
+    /// leaves the moving average of its weights in it (unless the config's AverageDecay is 0).
+    /// </summary>
     public static TrainingHistory Train(UNet net, DiffusionConfig config, ImageDataset data, IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
     {
         var schedule = config.CreateSchedule();
         var generator = new Generator((ulong)config.Seed + 1, Runtime.TorchRuntime.Device);
         var optimizer = optim.Adam(net.parameters(), lr: config.LearningRate);
-        return Trainer.Fit(optimizer, config.TrainingSteps, _ =>
+        var average = config.AverageDecay > 0 ? new WeightAverage(net, config.AverageDecay) : null;
+        var history = Trainer.Fit(optimizer, config.TrainingSteps, _ =>
         {
             var (batch, _) = data.RandomBatch(config.BatchSize, generator);
             var example = TrainingExamples.Make(schedule, config.Target, batch * 2 - 1, generator);
             return nn.functional.mse_loss(net.forward(example.Xt, example.T), example.Target);
-        }, progress, cancellation);
+        }, progress, cancellation, afterStep: average is null ? null : average.Update);
+        average?.CopyToModel();
+        return history;
     }
 }

@@ -36,6 +36,13 @@ public static class Check
         LearningRate("LearningRate", learningRate);
     }
 
+    /// <summary>The decay of a moving average of the weights: 0 (off) or below 1 (0.999 is typical).</summary>
+    public static void AverageDecay(double value)
+    {
+        if (double.IsNaN(value) || value < 0 || value >= 1)
+            throw new HyperparameterException($"AverageDecay = {value}: the share of the old average kept at each step must be at least 0 (no averaging) and below 1; 0.999 is typical.");
+    }
+
     public static void OneOf(string name, string value, IReadOnlyCollection<string> allowed)
     {
         if (!allowed.Contains(value))

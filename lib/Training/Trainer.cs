@@ -35,14 +35,16 @@ public static class Trainer
     /// A step whose gradients contain NaN or infinity is not applied (the weights stay as they were):
     /// TorchSharp 0.107's CPU backward pass of convolutional networks occasionally returns such gradients
     /// when it runs on two or more threads (seen here in about 2 % of U-Net steps). Many in a row mean real
-    /// divergence and stop training with a message.
+    /// divergence and stop training with a message. <paramref name="afterStep"/> runs after every applied
+    /// step (e.g. <see cref="WeightAverage.Update"/>).
     /// </summary>
     public static TrainingHistory Fit(
         optim.Optimizer optimizer,
         int steps,
         Func<int, Tensor> lossAt,
         IProgress<TrainingProgress>? progress = null,
-        CancellationToken cancellation = default)
+        CancellationToken cancellation = default,
+        Action? afterStep = null)
     {
         Runtime.Check.Positive("steps", steps);
         var losses = new List<double>(steps);
@@ -62,6 +64,7 @@ public static class Trainer
             if (GradientsAreFinite(parameters))
             {
                 optimizer.step();
+                afterStep?.Invoke();
                 skippedInARow = 0;
             }
             else
