@@ -68,18 +68,18 @@ public sealed class ConditionalUNet : nn.Module<Tensor, Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor x, Tensor t, Tensor condition)
     {
         CheckCondition(condition, x.shape[0]);
-        var emb = time_mlp.forward(TimeEmbedding.Sinusoidal(t, timeDim));                        // (B, 4c)
+        var emb = time_mlp.call(TimeEmbedding.Sinusoidal(t, timeDim));                        // (B, 4c)
         if (condition_mlp is not null)
-            emb = emb + condition_mlp.forward(condition);                                        // the condition joins the step
+            emb = emb + condition_mlp.call(condition);                                        // the condition joins the step
         else
             x = cat([x, nn.functional.interpolate(condition, size: [x.shape[2], x.shape[3]], mode: InterpolationMode.Nearest)], 1);   // (B, C + C', H, W)
-        var h1 = down1.forward(conv_in.forward(x), emb);                                         // (B, c, H, W)
-        var h2 = down2.forward(downsample.forward(h1), emb);                                     // (B, 2c, H/2, W/2)
-        var h = mid.forward(h2, emb);
-        h = up2.forward(cat([h, h2], 1), emb);                                                   // (B, 2c, H/2, W/2)
+        var h1 = down1.call(conv_in.call(x), emb);                                         // (B, c, H, W)
+        var h2 = down2.call(downsample.call(h1), emb);                                     // (B, 2c, H/2, W/2)
+        var h = mid.call(h2, emb);
+        h = up2.call(cat([h, h2], 1), emb);                                                   // (B, 2c, H/2, W/2)
         h = nn.functional.interpolate(h, size: [x.shape[2], x.shape[3]], mode: InterpolationMode.Nearest);
-        h = up1.forward(cat([upsample.forward(h), h1], 1), emb);                                // (B, c, H, W)
-        return conv_out.forward(nn.functional.silu(norm_out.forward(h)));                        // (B, C, H, W)
+        h = up1.call(cat([upsample.call(h), h1], 1), emb);                                // (B, c, H, W)
+        return conv_out.call(nn.functional.silu(norm_out.call(h)));                        // (B, C, H, W)
     }
 
     /// <summary>The learned "no condition", repeated for a batch: (B, D) or (B, C', h, w).</summary>

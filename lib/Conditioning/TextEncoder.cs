@@ -24,8 +24,8 @@ public sealed class TextEncoder : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor ids)
     {
         var words = ids.ne(Tokenizer.Padding).unsqueeze(-1).to(float32);   // (B, L, 1): 1 for a real word
-        var vectors = embed.forward(ids) * words;                           // (B, L, D)
+        var vectors = embed.call(ids) * words;                           // (B, L, D)
         var mean = vectors.sum(1) / words.sum(1).clamp_min(1);              // (B, D)
-        return proj.forward(mean);
+        return proj.call(mean);
     }
 }

@@ -39,6 +39,9 @@ public sealed class MaskedConv2d : nn.Module<Tensor, Tensor>
         return tensor(values, [kernelSize, kernelSize]);
     }
 
+    /// <summary>The unmasked kernel (out, in, k, k); the mask is applied at every forward pass.</summary>
+    public Tensor Weight => conv.weight!;
+
     public override Tensor forward(Tensor x)
         => nn.functional.conv2d(x, conv.weight.mul(mask), conv.bias, padding: [conv.padding![0], conv.padding![1]]);
 }

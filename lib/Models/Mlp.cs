@@ -33,5 +33,5 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor x) => layers.forward(x.flatten(1)); // (B, inputs) -> (B, outputs)
+    public override Tensor forward(Tensor x) => layers.call(x.flatten(1)); // (B, inputs) -> (B, outputs)
 }

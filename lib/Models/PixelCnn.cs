@@ -31,9 +31,9 @@ public sealed class PixelCnn : nn.Module<Tensor, Tensor>
     /// <summary>Greys (B, 1, H, W) in [0, 1] to logits (B, K, H, W); the logits at pixel i see only pixels before i.</summary>
     public override Tensor forward(Tensor x)
     {
-        var h = nn.functional.relu(input.forward(x.sub(0.5)));   // (B, C, H, W)
+        var h = nn.functional.relu(input.call(x.sub(0.5)));   // (B, C, H, W)
         foreach (var layer in hidden)
-            h = h + nn.functional.relu(layer.forward(h));
-        return head2.forward(nn.functional.relu(head1.forward(h)));   // (B, K, H, W)
+            h = h + nn.functional.relu(layer.call(h));
+        return head2.call(nn.functional.relu(head1.call(h)));   // (B, K, H, W)
     }
 }

@@ -29,7 +29,7 @@ public sealed class SharedPixelNetwork : nn.Module<Tensor, Tensor, Tensor>
         var flat = x.flatten(1);                                                      // (B, P)
         var before = arange(p, device: x.device).unsqueeze(0).lt(position.unsqueeze(1)); // (B, P) true before the position
         var input = cat([flat * before, nn.functional.one_hot(position, p).to(flat.dtype)], 1); // (B, 2P)
-        return mlp.forward(input);                                                    // (B, K)
+        return mlp.call(input);                                                    // (B, K)
     }
 
     /// <summary>

@@ -46,14 +46,14 @@ public sealed class UNet : nn.Module<Tensor, Tensor, Tensor>
     /// <summary>x: (B, C, H, W) noisy images; t: (B) step numbers. Returns (B, C, H, W).</summary>
     public override Tensor forward(Tensor x, Tensor t)
     {
-        var emb = time_mlp.forward(TimeEmbedding.Sinusoidal(t, timeDim));                       // (B, 4c)
-        var h1 = down1.forward(conv_in.forward(x), emb);                                        // (B, c, H, W)
-        var h2 = down2.forward(downsample.forward(h1), emb);                                    // (B, 2c, H/2, W/2)
-        var h = mid.forward(h2, emb);
-        h = up2.forward(cat([h, h2], 1), emb);                                                  // (B, 2c, H/2, W/2)
+        var emb = time_mlp.call(TimeEmbedding.Sinusoidal(t, timeDim));                       // (B, 4c)
+        var h1 = down1.call(conv_in.call(x), emb);                                        // (B, c, H, W)
+        var h2 = down2.call(downsample.call(h1), emb);                                    // (B, 2c, H/2, W/2)
+        var h = mid.call(h2, emb);
+        h = up2.call(cat([h, h2], 1), emb);                                                  // (B, 2c, H/2, W/2)
         h = nn.functional.interpolate(h, size: [x.shape[2], x.shape[3]], mode: InterpolationMode.Nearest);
-        h = up1.forward(cat([upsample.forward(h), h1], 1), emb);                               // (B, c, H, W)
-        return conv_out.forward(nn.functional.silu(norm_out.forward(h)));                       // (B, C, H, W)
+        h = up1.call(cat([upsample.call(h), h1], 1), emb);                               // (B, c, H, W)
+        return conv_out.call(nn.functional.silu(norm_out.call(h)));                       // (B, C, H, W)
     }
 }
 
@@ -80,10 +80,10 @@ public sealed class ResidualBlock : nn.Module<Tensor, Tensor, Tensor>
 
     public override Tensor forward(Tensor x, Tensor emb)
     {
-        var h = conv1.forward(nn.functional.silu(norm1.forward(x)));
-        h = h + time_proj.forward(nn.functional.silu(emb)).unsqueeze(-1).unsqueeze(-1);   // (B, out, 1, 1) added everywhere
-        h = conv2.forward(nn.functional.silu(norm2.forward(h)));
-        return h + skip.forward(x);
+        var h = conv1.call(nn.functional.silu(norm1.call(x)));
+        h = h + time_proj.call(nn.functional.silu(emb)).unsqueeze(-1).unsqueeze(-1);   // (B, out, 1, 1) added everywhere
+        h = conv2.call(nn.functional.silu(norm2.call(h)));
+        return h + skip.call(x);
     }
 }
 

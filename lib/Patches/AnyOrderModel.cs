@@ -45,9 +45,9 @@ public sealed class AnyOrderModel : nn.Module<Tensor, Tensor, Tensor>
                        .permute(0, 3, 1, 2).to(float32) * shown;                           // (B, L, H, W), zero where hidden
         var missing = 1 - shown.flatten(1).mean([1], keepdim: true);                       // (B, 1)
         var x = cat([oneHot.flatten(1), shown.flatten(1), missing], 1);                   // (B, Pixels*(L+1) + 1)
-        x = nn.functional.relu(fc1.forward(x));
-        x = nn.functional.relu(fc2.forward(x));
-        return fc3.forward(x).view(b, l, size, size);                                      // (B, L, H, W)
+        x = nn.functional.relu(fc1.call(x));
+        x = nn.functional.relu(fc2.call(x));
+        return fc3.call(x).view(b, l, size, size);                                      // (B, L, H, W)
     }
 
     /// <summary>
