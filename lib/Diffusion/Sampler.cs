@@ -67,7 +67,9 @@ public abstract class Sampler(NoiseSchedule schedule, PredictionTarget target, b
                 var output = model(x, full([shape[0]], t, int64, device: x.device));
                 var step = Step(output, t, x, generator);
                 if (keep.Contains(i)) kept.Add(new Snapshot(t, x.clone().MoveToOuterDisposeScope(), step.PredictedX0.clone().MoveToOuterDisposeScope()));
-                x = step.Previous.MoveToOuterDisposeScope();
+                var next = step.Previous.MoveToOuterDisposeScope();
+                x.Dispose();                                                 // free each step's image now, not at the next garbage collection
+                x = next;
             }
         }
         return new SamplingRun(x, kept, steps.Count, clock.Elapsed);
