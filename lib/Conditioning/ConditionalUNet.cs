@@ -16,14 +16,14 @@ public sealed class ConditionalUNet : nn.Module<Tensor, Tensor, Tensor, Tensor>
     readonly Sequential time_mlp;
     readonly Sequential? condition_mlp;   // vector conditions only
     readonly Parameter null_condition;    // the learned "no condition", shaped like one condition
-    readonly Conv2d conv_in;
+    readonly ExactConv2d conv_in;
     readonly ResidualBlock down1;
-    readonly Conv2d downsample;
+    readonly ExactConv2d downsample;
     readonly ResidualBlock down2, mid, up2;
-    readonly Conv2d upsample;
+    readonly ExactConv2d upsample;
     readonly ResidualBlock up1;
     readonly GroupNorm norm_out;
-    readonly Conv2d conv_out;
+    readonly ExactConv2d conv_out;
 
     /// <summary>True when the condition is a picture (C, h, w) fed as extra input channels; false for a vector (D).</summary>
     public bool IsSpatial => conditionShape.Length == 3;
@@ -48,16 +48,16 @@ public sealed class ConditionalUNet : nn.Module<Tensor, Tensor, Tensor, Tensor>
         time_mlp = nn.Sequential(nn.Linear(timeDim, e), nn.SiLU(), nn.Linear(e, e));
         if (!IsSpatial) condition_mlp = nn.Sequential(nn.Linear(conditionShape[0], e), nn.SiLU(), nn.Linear(e, e));
         null_condition = nn.Parameter(zeros(conditionShape));
-        conv_in = nn.Conv2d(imageChannels + extraChannels, c, 3, padding: 1);
+        conv_in = new ExactConv2d(imageChannels + extraChannels, c, 3, padding: 1);
         down1 = new ResidualBlock(c, c, e);
-        downsample = nn.Conv2d(c, c2, 3, stride: 2, padding: 1);
+        downsample = new ExactConv2d(c, c2, 3, stride: 2, padding: 1);
         down2 = new ResidualBlock(c2, c2, e);
         mid = new ResidualBlock(c2, c2, e);
         up2 = new ResidualBlock(2 * c2, c2, e);
-        upsample = nn.Conv2d(c2, c, 3, padding: 1);
+        upsample = new ExactConv2d(c2, c, 3, padding: 1);
         up1 = new ResidualBlock(2 * c, c, e);
         norm_out = Norms.Group(c);
-        conv_out = nn.Conv2d(c, imageChannels, 3, padding: 1);
+        conv_out = new ExactConv2d(c, imageChannels, 3, padding: 1);
         RegisterComponents();
     }
 

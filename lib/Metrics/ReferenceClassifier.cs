@@ -4,6 +4,7 @@ using System.Diagnostics;
 using TorchSharp;
 using TorchSharp.Modules;
 using Workbook.Data;
+using Workbook.Models;
 using Workbook.Runtime;
 using Workbook.Training;
 using static TorchSharp.torch;
@@ -16,9 +17,9 @@ namespace Workbook.Metrics;
 /// </summary>
 public sealed class ReferenceClassifier : nn.Module<Tensor, Tensor>
 {
-    readonly Conv2d conv1;
+    readonly ExactConv2d conv1;
     readonly MaxPool2d pool1;
-    readonly Conv2d conv2;
+    readonly ExactConv2d conv2;
     readonly MaxPool2d pool2;
     readonly AdaptiveAvgPool2d pool3;
     readonly Linear fc1;
@@ -32,9 +33,9 @@ public sealed class ReferenceClassifier : nn.Module<Tensor, Tensor>
         Config = config.Validate();
         Check.InRange(nameof(classes), classes, 2, 1000);
         Classes = classes;
-        conv1 = nn.Conv2d(1, config.Channels1, 3, padding: 1);
+        conv1 = new ExactConv2d(1, config.Channels1, 3, padding: 1);
         pool1 = nn.MaxPool2d(2);
-        conv2 = nn.Conv2d(config.Channels1, config.Channels2, 3, padding: 1);
+        conv2 = new ExactConv2d(config.Channels1, config.Channels2, 3, padding: 1);
         pool2 = nn.MaxPool2d(2);
         pool3 = nn.AdaptiveAvgPool2d([3, 3]);
         fc1 = nn.Linear(config.Channels2 * 9, config.Features);

@@ -43,5 +43,5 @@ public sealed class MaskedConv2d : nn.Module<Tensor, Tensor>
     public Tensor Weight => conv.weight!;
 
     public override Tensor forward(Tensor x)
-        => nn.functional.conv2d(x, conv.weight.mul(mask), conv.bias, padding: [conv.padding![0], conv.padding![1]]);
+        => ExactConv2d.Apply(x, conv.weight!.mul(mask), conv.bias, padding: (int)conv.padding![0]);   // see ExactConv2d: right gradients for any channel count
 }

@@ -11,14 +11,14 @@ public sealed class UNet : nn.Module<Tensor, Tensor, Tensor>
 {
     readonly int timeDim;
     readonly Sequential time_mlp;
-    readonly Conv2d conv_in;
+    readonly ExactConv2d conv_in;
     readonly ResidualBlock down1;
-    readonly Conv2d downsample;
+    readonly ExactConv2d downsample;
     readonly ResidualBlock down2, mid, up2;
-    readonly Conv2d upsample;
+    readonly ExactConv2d upsample;
     readonly ResidualBlock up1;
     readonly GroupNorm norm_out;
-    readonly Conv2d conv_out;
+    readonly ExactConv2d conv_out;
 
     /// <param name="channels">feature maps at full resolution; twice as many at half resolution</param>
     /// <param name="timeDim">length of the sinusoidal step embedding</param>
@@ -30,16 +30,16 @@ public sealed class UNet : nn.Module<Tensor, Tensor, Tensor>
         this.timeDim = timeDim;
         int c = channels, c2 = 2 * channels, e = 4 * channels;
         time_mlp = nn.Sequential(nn.Linear(timeDim, e), nn.SiLU(), nn.Linear(e, e));
-        conv_in = nn.Conv2d(imageChannels, c, 3, padding: 1);
+        conv_in = new ExactConv2d(imageChannels, c, 3, padding: 1);
         down1 = new ResidualBlock(c, c, e);
-        downsample = nn.Conv2d(c, c2, 3, stride: 2, padding: 1);
+        downsample = new ExactConv2d(c, c2, 3, stride: 2, padding: 1);
         down2 = new ResidualBlock(c2, c2, e);
         mid = new ResidualBlock(c2, c2, e);
         up2 = new ResidualBlock(2 * c2, c2, e);
-        upsample = nn.Conv2d(c2, c, 3, padding: 1);
+        upsample = new ExactConv2d(c2, c, 3, padding: 1);
         up1 = new ResidualBlock(2 * c, c, e);
         norm_out = Norms.Group(c);
-        conv_out = nn.Conv2d(c, imageChannels, 3, padding: 1);
+        conv_out = new ExactConv2d(c, imageChannels, 3, padding: 1);
         RegisterComponents();
     }
 
@@ -61,20 +61,20 @@ public sealed class UNet : nn.Module<Tensor, Tensor, Tensor>
 public sealed class ResidualBlock : nn.Module<Tensor, Tensor, Tensor>
 {
     readonly GroupNorm norm1;
-    readonly Conv2d conv1;
+    readonly ExactConv2d conv1;
     readonly Linear time_proj;
     readonly GroupNorm norm2;
-    readonly Conv2d conv2;
+    readonly ExactConv2d conv2;
     readonly nn.Module<Tensor, Tensor> skip;
 
     public ResidualBlock(int inChannels, int outChannels, int embeddingDim) : base(nameof(ResidualBlock))
     {
         norm1 = Norms.Group(inChannels);
-        conv1 = nn.Conv2d(inChannels, outChannels, 3, padding: 1);
+        conv1 = new ExactConv2d(inChannels, outChannels, 3, padding: 1);
         time_proj = nn.Linear(embeddingDim, outChannels);
         norm2 = Norms.Group(outChannels);
-        conv2 = nn.Conv2d(outChannels, outChannels, 3, padding: 1);
-        skip = inChannels == outChannels ? nn.Identity() : nn.Conv2d(inChannels, outChannels, 1);
+        conv2 = new ExactConv2d(outChannels, outChannels, 3, padding: 1);
+        skip = inChannels == outChannels ? nn.Identity() : new ExactConv2d(inChannels, outChannels, 1);
         RegisterComponents();
     }
 

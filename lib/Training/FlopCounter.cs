@@ -1,5 +1,5 @@
-// Counts the floating-point operations of a model's forward pass by watching its Linear, Conv2d
-// and MaskedConv2d layers (a multiply-add counts as 2). Benchmarks compare this with the machine's
+// Counts the floating-point operations of a model's forward pass by watching its Linear, Conv2d,
+// ExactConv2d and MaskedConv2d layers (a multiply-add counts as 2). Benchmarks compare this with the machine's
 // matrix-multiply speed to see how close a model's training step comes to the hardware's limit.
 using TorchSharp.Modules;
 using Workbook.Models;
@@ -10,7 +10,7 @@ namespace Workbook.Training;
 public static class FlopCounter
 {
     /// <summary>
-    /// Runs <paramref name="forward"/> once and returns the FLOPs its Linear, Conv2d and MaskedConv2d layers did. Layers count
+    /// Runs <paramref name="forward"/> once and returns the FLOPs its Linear, Conv2d, ExactConv2d and MaskedConv2d layers did. Layers count
     /// when invoked through <c>call</c> (as Sequential and every model in this library do), not a bare forward.
     /// </summary>
     public static double Forward(nn.Module model, Action forward)
@@ -32,6 +32,14 @@ public static class FlopCounter
                     handles.Add(conv.register_forward_hook((m, input, output) =>
                     {
                         var w = conv.weight!.shape;   // (Cout, Cin/groups, kH, kW)
+                        flops += 2.0 * output.numel() * w[1] * w[2] * w[3];
+                        return output;
+                    }));
+                    break;
+                case ExactConv2d convolution:
+                    handles.Add(convolution.register_forward_hook((m, input, output) =>
+                    {
+                        var w = convolution.Weight.shape;
                         flops += 2.0 * output.numel() * w[1] * w[2] * w[3];
                         return output;
                     }));
