@@ -1,7 +1,6 @@
-// Runs once before any test: torch computes on one thread in the test process. TorchSharp 0.107's
-// CPU backward pass of convolutions now and then returns NaN gradients on two or more threads
-// (README, "What is guaranteed"); tests that compare gradients with exact zeros must not depend on
-// that. Notebooks, run in their own processes, keep the default thread count.
+// Runs once before any test: torch computes on one thread in the test process. Tests run in
+// parallel, so one thread each keeps them from fighting over the cores, and the same seed with the
+// same thread count gives the same numbers. Notebooks, run in their own processes, keep the default.
 using System.Runtime.CompilerServices;
 
 namespace Workbook.Tests;

@@ -32,10 +32,10 @@ public static class Trainer
     /// Runs <paramref name="steps"/> optimisation steps. <paramref name="lossAt"/> builds the loss of
     /// step i (draw a batch, run the model, compare with the target). Cancelling stops after the
     /// current step; the model and optimiser are then consistent and training can be resumed.
-    /// A step whose gradients contain NaN or infinity is not applied (the weights stay as they were):
-    /// TorchSharp 0.107's CPU backward pass of convolutional networks occasionally returns such gradients
-    /// when it runs on two or more threads (seen here in about 2 % of U-Net steps). Many in a row mean real
-    /// divergence and stop training with a message. <paramref name="afterStep"/> runs after every applied
+    /// A step whose gradients contain NaN or infinity is not applied (the weights stay as they were), so
+    /// one bad batch cannot wreck a model (TorchSharp 0.107's native convolution produced such gradients,
+    /// see <see cref="Models.ExactConv2d"/>). Many in a row mean real divergence and stop training with a
+    /// message. <paramref name="afterStep"/> runs after every applied
     /// step (e.g. <see cref="WeightAverage.Update"/>).
     /// </summary>
     public static TrainingHistory Fit(

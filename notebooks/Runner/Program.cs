@@ -1,7 +1,13 @@
 // dotnet run --project notebooks/Runner [-- --quick] [name-filter ...]
 // Runs the notebooks headless, each in its own kernel, into out/: executed notebooks in
 // out/notebooks, figures in out/figures/<notebook>/. Exits 1 if any cell failed.
+// dotnet run --project notebooks/Runner -- --train-shipped NAME [--threads N]   (maintainers: rebuild a shipped model)
 using Workbook.Runner;
+
+int shippedAt = Array.IndexOf(args, "--train-shipped");
+if (shippedAt >= 0)
+    return ShippedTraining.Run(args.ElementAtOrDefault(shippedAt + 1),
+        int.TryParse(args.SkipWhile(a => a != "--threads").Skip(1).FirstOrDefault(), out int threads) ? threads : null);
 
 bool quick = args.Contains("--quick") || Environment.GetEnvironmentVariable("WORKBOOK_QUICK") == "1";
 var filters = args.Where(a => !a.StartsWith("--")).ToArray();

@@ -1,0 +1,38 @@
+// --train-shipped NAME: trains one of the models the workbook ships, in this process, with the
+// record the notebooks ask for, measures it and writes data/checkpoints/NAME.bin and NAME.json.
+// Takes minutes to an hour on a laptop CPU; never part of CI.
+using Workbook.Classroom;
+using Workbook.Training;
+
+namespace Workbook.Runner;
+
+static class ShippedTraining
+{
+    public static int Run(string? name, int? threads = null)
+    {
+        if (name is null || !ShippedModels.Names.Contains(name))
+        {
+            Console.Error.WriteLine($"--train-shipped needs one of: {string.Join(", ", ShippedModels.Names)}.");
+            return 1;
+        }
+        Workbook.Runtime.TorchRuntime.EnsureLoaded();
+        if (threads is int n) TorchSharp.torch.set_num_threads(n);   // two trainings side by side: one thread each
+        Console.WriteLine($"Training {name} on {Workbook.Runtime.TorchRuntime.Describe()}");
+        var manifest = ShippedModels.TrainAndSave(name, new ConsoleProgress());
+        Console.WriteLine($"wrote data/checkpoints/{name}.bin after {manifest.TrainingSeconds / 60:F1} min");
+        foreach (var (metric, value) in manifest.Metrics) Console.WriteLine($"  {metric} = {value:F3}");
+        return 0;
+    }
+
+    /// <summary>A line a minute, enough for a long run in a terminal or a log.</summary>
+    sealed class ConsoleProgress : IProgress<TrainingProgress>
+    {
+        TimeSpan last = TimeSpan.Zero;
+        public void Report(TrainingProgress p)
+        {
+            if (p.Elapsed - last < TimeSpan.FromMinutes(1) && p.Step != p.Steps) return;
+            last = p.Elapsed;
+            Console.WriteLine($"  step {p.Step}/{p.Steps}  loss {p.Loss:F4}  {p.StepsPerSecond:F1} steps/s  {p.Remaining.TotalMinutes:F0} min left  skipped {p.Skipped}");
+        }
+    }
+}
