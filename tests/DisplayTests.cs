@@ -71,3 +71,18 @@ public class TextTableTests
         Assert.Throws<ArgumentException>(() => TextTable.Format(["a", "b"], [["only one"]]));
     }
 }
+
+public class TableTests
+{
+    [Fact]
+    public void Html_has_one_row_per_entry_and_escapes_cells_and_text_falls_back_to_TextTable()
+    {
+        var table = Table.Of(["input", "output"], [["a <black> image", "(2, 196)"], ["x", "y"]]);
+        string html = table.ToHtml();
+        Assert.Equal(3, html.Split("<tr>").Length - 1);                  // header + two rows
+        Assert.Contains("a &lt;black&gt; image", html);
+        Assert.DoesNotContain("<black>", html);
+        Assert.Equal(TextTable.Format(table.Headers, table.Rows), table.ToString());
+        Assert.Throws<ArgumentException>(() => Table.Of(["a", "b"], [["only one"]]));
+    }
+}

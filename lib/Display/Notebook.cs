@@ -52,6 +52,7 @@ public static class Notebook
             Formatter.Register<PngImage>((image, writer) => writer.Write(Convert.ToBase64String(image.Bytes)), "image/png");
             Formatter.SetPreferredMimeTypesFor(typeof(PngImage), "image/png");
             Formatter.Register<Gallery>((gallery, writer) => writer.Write(gallery.ToHtml()), "text/html");
+            Formatter.Register<Table>((table, writer) => writer.Write(table.ToHtml()), "text/html");
             Formatter.Register<GifAnimation>((animation, writer) => writer.Write(animation.ToHtml()), "text/html");
             Formatter.Register<GenericChart>((chart, writer) => writer.Write(ChartHtml(chart)), "text/html");
             Formatter.Register<Tensor>((tensor, writer) => writer.Write(TensorView.ToHtml(tensor)), "text/html");
