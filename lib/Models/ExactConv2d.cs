@@ -3,15 +3,15 @@
 // TorchSharp 0.107 (libtorch 2.10, CPU, float32) returns wrong gradients with respect to the INPUT of a
 // k x k convolution (k > 1) whose number of output channels is not a multiple of 16: relative errors of
 // 20-95 %, sometimes NaN, on one thread and on several (measured here against float64; see
-// tests/ConvolutionTests.cs). A U-Net's last layer (32 channels → 1 image channel) is such a convolution,
+// tests/ExactConv2dTests.cs). A U-Net's last layer (32 channels → 1 image channel) is such a convolution,
 // so every gradient flowing back through it was wrong and training crawled. The forward pass and the
 // weight gradients are fine.
 //
-// So: when the output channels are a multiple of 16, or the kernel is 1x1, this calls the native
-// convolution. Otherwise it does the same arithmetic by hand: unfold cuts every k x k neighbourhood
-// into a column, and one matrix multiply applies the kernel to all columns ("im2col"). Its gradient
-// is that of a matrix multiply, which is right. The parameters are named and shaped exactly like
-// nn.Conv2d's, so checkpoints do not depend on which path runs.
+// The same native convolution is right when the output channels are a multiple of 16. So this
+// module pads the kernel with zero filters up to the next multiple of 16, convolves natively and
+// keeps the real channels: the extra outputs are zeros nobody looks at, and the gradients flowing
+// back are right. (1x1 kernels are not affected and run unpadded.) The parameters are named and
+// shaped exactly like nn.Conv2d's, so checkpoints do not depend on the workaround.
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -41,19 +41,20 @@ public sealed class ExactConv2d : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x) => Apply(x, weight, bias, stride, padding);
 
     /// <summary>
-    /// conv2d(x, weight, bias) with square stride and padding, by the native kernel where its gradients are
-    /// right and by unfold + matrix multiply elsewhere. Also used by <see cref="MaskedConv2d"/>.
+    /// conv2d(x, weight, bias) with square stride and padding, with the kernel padded by zero filters to a
+    /// multiple of 16 output channels where the native gradients would otherwise be wrong. Also used by
+    /// <see cref="MaskedConv2d"/>.
     /// </summary>
     public static Tensor Apply(Tensor x, Tensor weight, Tensor? bias, int stride = 1, int padding = 0)
     {
         long outChannels = weight.shape[0], kernel = weight.shape[2];
-        if (outChannels % 16 == 0 || kernel == 1)
-            return nn.functional.conv2d(x, weight, bias, strides: [stride, stride], padding: [padding, padding]);
-        long batch = x.shape[0];
-        long height = (x.shape[2] + 2 * padding - kernel) / stride + 1, width = (x.shape[3] + 2 * padding - kernel) / stride + 1;
-        var columns = nn.functional.unfold(x, kernel, padding: padding, stride: stride);   // (B, in*k*k, height*width)
-        var y = weight.view(outChannels, -1).matmul(columns);                              // (B, out, height*width)
-        if (bias is not null) y = y + bias.view(1, outChannels, 1);
-        return y.view(batch, outChannels, height, width);
+        long missing = outChannels % 16 == 0 || kernel == 1 ? 0 : 16 - outChannels % 16;
+        if (missing > 0)
+        {
+            weight = cat([weight, zeros([missing, weight.shape[1], kernel, kernel], weight.dtype, weight.device)]);   // (out + missing, in, k, k)
+            if (bias is not null) bias = cat([bias, zeros([missing], bias.dtype, bias.device)]);
+        }
+        var y = nn.functional.conv2d(x, weight, bias, strides: [stride, stride], padding: [padding, padding]);
+        return missing > 0 ? y[.., ..(int)outChannels] : y;                                                        // the real channels
     }
 }

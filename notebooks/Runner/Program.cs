@@ -2,9 +2,13 @@
 // Runs the notebooks headless, each in its own kernel, into out/: executed notebooks in
 // out/notebooks, figures in out/figures/<notebook>/. Exits 1 if any cell failed.
 // dotnet run --project notebooks/Runner -- --train-shipped NAME [--threads N]   (maintainers: rebuild a shipped model)
+// dotnet run --project notebooks/Runner -- --measure-shipped NAME               (maintainers: re-measure one, weights unchanged)
 using Workbook.Runner;
 
 int shippedAt = Array.IndexOf(args, "--train-shipped");
+int measureAt = Array.IndexOf(args, "--measure-shipped");
+if (measureAt >= 0)
+    return ShippedTraining.Remeasure(args.ElementAtOrDefault(measureAt + 1));
 if (shippedAt >= 0)
     return ShippedTraining.Run(args.ElementAtOrDefault(shippedAt + 1),
         int.TryParse(args.SkipWhile(a => a != "--threads").Skip(1).FirstOrDefault(), out int threads) ? threads : null);

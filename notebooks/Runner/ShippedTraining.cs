@@ -24,6 +24,20 @@ static class ShippedTraining
         return 0;
     }
 
+    public static int Remeasure(string? name)
+    {
+        if (name is null || !ShippedModels.Names.Contains(name))
+        {
+            Console.Error.WriteLine($"--measure-shipped needs one of: {string.Join(", ", ShippedModels.Names)}.");
+            return 1;
+        }
+        Workbook.Runtime.TorchRuntime.EnsureLoaded();
+        TorchSharp.torch.set_num_threads(1);   // as the shipped models were trained; the manifest records it
+        var manifest = ShippedModels.Remeasure(name);
+        foreach (var (metric, value) in manifest.Metrics) Console.WriteLine($"  {metric} = {value:F3}");
+        return 0;
+    }
+
     /// <summary>A line a minute, enough for a long run in a terminal or a log.</summary>
     sealed class ConsoleProgress : IProgress<TrainingProgress>
     {
