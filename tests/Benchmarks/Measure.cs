@@ -32,6 +32,21 @@ public static class Measure
     }
 
     /// <summary>
+    /// GFLOP/s of a 3x3 float32 convolution, 64 → 64 channels on a batch of 128 14x14 images (padding 1), the
+    /// U-Net's own shapes: libtorch runs convolutions through its own optimised kernels (oneDNN), which beat its
+    /// matrix multiply on this CPU, so a matmul alone understates what the hardware does.
+    /// </summary>
+    public static double ConvolutionGflops(int repeats = 10)
+    {
+        var x = randn(128, 64, 14, 14);
+        var w = randn(64, 64, 3, 3);
+        for (int i = 0; i < 3; i++) using (NewDisposeScope()) nn.functional.conv2d(x, w, padding: [1, 1]);
+        var clock = Stopwatch.StartNew();
+        for (int i = 0; i < repeats; i++) using (NewDisposeScope()) nn.functional.conv2d(x, w, padding: [1, 1]);
+        return 2.0 * 128 * 14 * 14 * 64 * 64 * 9 * repeats / clock.Elapsed.TotalSeconds / 1e9;
+    }
+
+    /// <summary>
     /// Times <paramref name="steps"/> training steps after a few warm-up steps and returns
     /// (images per second, seconds per step, effective GFLOP/s from the counted forward FLOPs).
     /// </summary>

@@ -1,7 +1,7 @@
 // Benchmarks every chapter's main model on this machine and writes tests/Benchmarks/results.md.
 //   dotnet run -c Release --project tests/Benchmarks                 full run (about ten minutes)
 //   dotnet run --project tests/Benchmarks -- --quick --out out/bench  smoke test: runs everything tiny, writes results-quick.md
-// For each model: training throughput, effective GFLOP/s next to the matmul peak measured in the
+// For each model: training throughput, effective GFLOP/s next to the practical peak measured in the
 // same run, and how long the chapter's own training cell takes at that speed; then sampling costs
 // and the quality of the shipped models.
 using Workbook.Autoregression;
@@ -22,9 +22,15 @@ var rows = new List<Row>();
 int steps = quick ? 3 : 30;
 
 Console.WriteLine(Measure.Machine());
+// The machine's practical peak: the best of a large matrix multiply and a large convolution, same threads, same run.
 int side = quick ? 256 : 1024;
-double peak = Measure.MatmulGflops(side, quick ? 3 : 20);
-rows.Add(new("-", $"{side}² float32 matmul", "throughput", peak, "GFLOP/s", "the machine's practical peak"));
+double matmul = Measure.MatmulGflops(side, quick ? 3 : 20);
+double matmul2048 = quick ? 0 : Measure.MatmulGflops(2048, 5);
+double convolution = Measure.ConvolutionGflops(quick ? 1 : 30);
+double peak = new[] { matmul, matmul2048, convolution }.Max();
+rows.Add(new("-", $"{side}² float32 matmul", "throughput", matmul, "GFLOP/s", ""));
+if (!quick) rows.Add(new("-", "2048² float32 matmul", "throughput", matmul2048, "GFLOP/s", ""));
+rows.Add(new("-", "3x3 convolution 64→64, 128x14x14", "throughput", convolution, "GFLOP/s", $"practical peak = the best of these: {peak:F1} GFLOP/s"));
 
 var generator = Seeds.Set(0);
 var mnist28 = Datasets.Load("mnist", Split.Train);
@@ -36,7 +42,7 @@ void Training(string chapter, string model, nn.Module net, Func<Tensor> loss, in
 {
     var (imagesPerSecond, perStep, gflops) = Measure.Training(optim.Adam(net.parameters(), lr: 1e-3), _ => loss(), batch, forwardFlops, steps);
     rows.Add(new(chapter, model, "training", imagesPerSecond, "images/s", $"{perStep * 1000:F1} ms/step, batch {batch}"));
-    rows.Add(new(chapter, model, "training", gflops, "GFLOP/s", $"{100 * gflops / peak:F0} % of the matmul peak"));
+    rows.Add(new(chapter, model, "training", gflops, "GFLOP/s", $"{100 * gflops / peak:F0} % of the practical peak"));
     rows.Add(new(chapter, model, "training cell", notebookSteps * perStep, "s", $"{cell}: {notebookSteps} steps at this speed"));
 }
 
@@ -135,7 +141,7 @@ AnyOrderModel anyOrder;
     {
         var (images, labels) = mnist14.RandomBatch(c.BatchSize, generator);
         return model.Loss(schedule, images, labels, c.DropProbability, generator);
-    }, c.BatchSize, flops, ShippedModels.TextToDigit.TrainingSteps, "shipped model (retrain)");
+    }, c.BatchSize, flops, 400, "chapter 9's sketch model (same network size; the text model itself is shipped)");
 }
 
 // Sampling: seconds per image and per network evaluation.
