@@ -26,12 +26,6 @@ public class SoakTests
         return LiveTensors() - before;
     }
 
-    static ImageDataset Digits(int count = 256)
-    {
-        var g = Seeds.Set(11);
-        return new ImageDataset("synthetic", rand([count, 1, 8, 8], generator: g), randint(0, 10, [count], generator: g), [.. Enumerable.Range(0, 10).Select(i => i.ToString())]);
-    }
-
     [Fact]
     public void Diffusion_samplers_leave_no_tensor_behind_per_step()
     {
@@ -86,7 +80,7 @@ public class SoakTests
     [Fact]
     public void Every_training_loop_keeps_the_tensor_count_flat_over_hundreds_of_steps()
     {
-        var data = Digits();
+        var data = SyntheticData.Digits(256, seed: 11);
         var diffusion = new DiffusionConfig(ImageSize: 8, TimeSteps: 50, Channels: 8, TimeEmbedding: 8, BatchSize: 8);
         Assert.Equal(0, GrowthWithSteps(n => DiffusionTraining.Train(DiffusionTraining.Build(diffusion with { TrainingSteps = n }), diffusion with { TrainingSteps = n }, data), 200));
 

@@ -41,7 +41,7 @@ public class WeightAverageTests
     [Fact]
     public void Training_leaves_the_average_in_the_net_and_decay_zero_leaves_the_last_weights()
     {
-        var data = SyntheticDigits(64);
+        var data = SyntheticData.Digits(64, seed: 3);
         var config = new DiffusionConfig(ImageSize: 8, TimeSteps: 20, Channels: 8, TimeEmbedding: 8, TrainingSteps: 30, BatchSize: 8);
         var averaged = DiffusionTraining.Build(config);
         DiffusionTraining.Train(averaged, config, data);
@@ -61,11 +61,5 @@ public class WeightAverageTests
             Assert.Throws<HyperparameterException>(() => new WeightAverage(nn.Linear(1, 1), bad));
         }
         Assert.Contains("AverageDecay", Assert.Throws<HyperparameterException>(() => new Workbook.Conditioning.ConditionalDiffusionConfig(AverageDecay: 1.5).Validate()).Message);
-    }
-
-    static Workbook.Data.ImageDataset SyntheticDigits(int count)
-    {
-        var g = Seeds.Set(3);
-        return new Workbook.Data.ImageDataset("synthetic", rand([count, 1, 8, 8], generator: g), randint(0, 10, [count], generator: g), [.. Enumerable.Range(0, 10).Select(i => i.ToString())]);
     }
 }

@@ -22,14 +22,7 @@ public sealed record ConditionalDiffusionConfig(
     /// <summary>Checks every value and throws a HyperparameterException naming the first bad one.</summary>
     public ConditionalDiffusionConfig Validate()
     {
-        Check.InRange(nameof(ImageSize), ImageSize, 8, 32);
-        if (ImageSize % 2 != 0) throw new HyperparameterException($"{nameof(ImageSize)} = {ImageSize}: the U-Net halves the image once, so it must be even.");
-        Check.InRange(nameof(TimeSteps), TimeSteps, 10, 10_000);
-        Check.OneOf(nameof(Schedule), Schedule, ["linear", "cosine"]);
-        Check.InRange(nameof(Channels), Channels, 8, 256);
-        if (Channels % 8 != 0) throw new HyperparameterException($"{nameof(Channels)} = {Channels}: must be a multiple of 8 (GroupNorm uses 8 groups).");
-        Check.InRange(nameof(TimeEmbedding), TimeEmbedding, 2, 1024);
-        if (TimeEmbedding % 2 != 0) throw new HyperparameterException($"{nameof(TimeEmbedding)} = {TimeEmbedding}: half sines, half cosines, so it must be even.");
+        DiffusionConfig.CheckScheduleAndNetwork(ImageSize, TimeSteps, Schedule, Channels, TimeEmbedding);
         Check.InRange(nameof(ConditionDim), ConditionDim, 1, 1024);
         if (double.IsNaN(DropProbability) || DropProbability < 0 || DropProbability > 1)
             throw new HyperparameterException($"{nameof(DropProbability)} = {DropProbability}: it is a probability, so it must lie between 0 (never drop the condition) and 1 (always drop it); 0.1 to 0.2 is typical.");

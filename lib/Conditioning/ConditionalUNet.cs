@@ -1,6 +1,8 @@
 // The chapter 7 U-Net with one more input, the condition: a vector (a prompt's text embedding, a
 // class embedding) is added to the step embedding; a small picture (a sketch) becomes extra input
 // channels. A learned "no condition" value stands in when the condition is dropped. Chapters 09-10.
+// Its layers repeat UNet's on purpose: the shipped text model's parameter names (unet.conv_in, ...)
+// are these fields' names, so sharing them through a base class or a submodule would rename them.
 using TorchSharp;
 using TorchSharp.Modules;
 using Workbook.Models;

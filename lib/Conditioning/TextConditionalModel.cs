@@ -48,14 +48,14 @@ public sealed class TextConditionalModel : nn.Module
     {
         var schedule = config.Validate().CreateSchedule();
         var generator = new Generator((ulong)config.Seed + 1, Runtime.TorchRuntime.Device);
-        var average = config.AverageDecay > 0 ? new WeightAverage(this, config.AverageDecay) : null;
+        var average = new WeightAverage(this, config.AverageDecay);   // AverageDecay = 0: the average is just the last weights
         train();
         var history = Trainer.Fit(optim.Adam(parameters(), lr: config.LearningRate), config.TrainingSteps, _ =>
         {
             var (images, labels) = data.RandomBatch(config.BatchSize, generator);
             return Loss(schedule, images, labels, config.DropProbability, generator);
-        }, progress, cancellation, afterStep: average is null ? null : average.Update);
-        average?.CopyToModel();
+        }, progress, cancellation, afterStep: average.Update);
+        average.CopyToModel();
         eval();
         return history;
     }

@@ -20,18 +20,24 @@ public sealed record DiffusionConfig(
     /// <summary>Checks every value and throws a HyperparameterException naming the first bad one.</summary>
     public DiffusionConfig Validate()
     {
-        Check.InRange(nameof(ImageSize), ImageSize, 8, 32);
-        if (ImageSize % 2 != 0) throw new HyperparameterException($"{nameof(ImageSize)} = {ImageSize}: the U-Net halves the image once, so it must be even.");
-        Check.InRange(nameof(TimeSteps), TimeSteps, 10, 10_000);
-        Check.OneOf(nameof(Schedule), Schedule, ["linear", "cosine"]);
+        CheckScheduleAndNetwork(ImageSize, TimeSteps, Schedule, Channels, TimeEmbedding);
         if (!Enum.IsDefined(Target)) throw new HyperparameterException($"{nameof(Target)} = {(int)Target} is not a prediction target. Allowed: {string.Join(", ", Enum.GetNames<PredictionTarget>())}.");
-        Check.InRange(nameof(Channels), Channels, 8, 256);
-        if (Channels % 8 != 0) throw new HyperparameterException($"{nameof(Channels)} = {Channels}: must be a multiple of 8 (GroupNorm uses 8 groups).");
-        Check.InRange(nameof(TimeEmbedding), TimeEmbedding, 2, 1024);
-        if (TimeEmbedding % 2 != 0) throw new HyperparameterException($"{nameof(TimeEmbedding)} = {TimeEmbedding}: half sines, half cosines, so it must be even.");
         Check.Training(TrainingSteps, BatchSize, LearningRate, nameof(TrainingSteps));
         Check.AverageDecay(AverageDecay);
         return this;
+    }
+
+    /// <summary>The rules every diffusion record shares (this one and chapters 9-10's conditional one): image, schedule, U-Net.</summary>
+    internal static void CheckScheduleAndNetwork(int imageSize, int timeSteps, string schedule, int channels, int timeEmbedding)
+    {
+        Check.InRange(nameof(ImageSize), imageSize, 8, 32);
+        if (imageSize % 2 != 0) throw new HyperparameterException($"{nameof(ImageSize)} = {imageSize}: the U-Net halves the image once, so it must be even.");
+        Check.InRange(nameof(TimeSteps), timeSteps, 10, 10_000);
+        Check.OneOf(nameof(Schedule), schedule, ["linear", "cosine"]);
+        Check.InRange(nameof(Channels), channels, 8, 256);
+        if (channels % 8 != 0) throw new HyperparameterException($"{nameof(Channels)} = {channels}: must be a multiple of 8 (GroupNorm uses 8 groups).");
+        Check.InRange(nameof(TimeEmbedding), timeEmbedding, 2, 1024);
+        if (timeEmbedding % 2 != 0) throw new HyperparameterException($"{nameof(TimeEmbedding)} = {timeEmbedding}: half sines, half cosines, so it must be even.");
     }
 
     /// <summary>The noise schedule these settings describe.</summary>

@@ -26,14 +26,14 @@ public static class DiffusionTraining
         var schedule = config.CreateSchedule();
         var generator = new Generator((ulong)config.Seed + 1, Runtime.TorchRuntime.Device);
         var optimizer = optim.Adam(net.parameters(), lr: config.LearningRate);
-        var average = config.AverageDecay > 0 ? new WeightAverage(net, config.AverageDecay) : null;
+        var average = new WeightAverage(net, config.AverageDecay);   // AverageDecay = 0: the average is just the last weights
         var history = Trainer.Fit(optimizer, config.TrainingSteps, _ =>
         {
             var (batch, _) = data.RandomBatch(config.BatchSize, generator);
             var example = TrainingExamples.Make(schedule, config.Target, batch * 2 - 1, generator);
             return nn.functional.mse_loss(net.forward(example.Xt, example.T), example.Target);
-        }, progress, cancellation, afterStep: average is null ? null : average.Update);
-        average?.CopyToModel();
+        }, progress, cancellation, afterStep: average.Update);
+        average.CopyToModel();
         return history;
     }
 }

@@ -10,15 +10,11 @@ static class ShippedTraining
 {
     public static int Run(string? name, int? threads = null)
     {
-        if (name is null || !ShippedModels.Names.Contains(name))
-        {
-            Console.Error.WriteLine($"--train-shipped needs one of: {string.Join(", ", ShippedModels.Names)}.");
-            return 1;
-        }
+        if (!IsShipped(name, "--train-shipped")) return 1;
         Workbook.Runtime.TorchRuntime.EnsureLoaded();
         if (threads is int n) TorchSharp.torch.set_num_threads(n);   // two trainings side by side: one thread each
         Console.WriteLine($"Training {name} on {Workbook.Runtime.TorchRuntime.Describe()}");
-        var manifest = ShippedModels.TrainAndSave(name, new ConsoleProgress());
+        var manifest = ShippedModels.TrainAndSave(name!, new ConsoleProgress());
         Console.WriteLine($"wrote data/checkpoints/{name}.bin after {manifest.TrainingSeconds / 60:F1} min");
         foreach (var (metric, value) in manifest.Metrics) Console.WriteLine($"  {metric} = {value:F3}");
         return 0;
@@ -26,16 +22,19 @@ static class ShippedTraining
 
     public static int Remeasure(string? name)
     {
-        if (name is null || !ShippedModels.Names.Contains(name))
-        {
-            Console.Error.WriteLine($"--measure-shipped needs one of: {string.Join(", ", ShippedModels.Names)}.");
-            return 1;
-        }
+        if (!IsShipped(name, "--measure-shipped")) return 1;
         Workbook.Runtime.TorchRuntime.EnsureLoaded();
         TorchSharp.torch.set_num_threads(1);   // as the shipped models were trained; the manifest records it
-        var manifest = ShippedModels.Remeasure(name);
+        var manifest = ShippedModels.Remeasure(name!);
         foreach (var (metric, value) in manifest.Metrics) Console.WriteLine($"  {metric} = {value:F3}");
         return 0;
+    }
+
+    static bool IsShipped(string? name, string option)
+    {
+        if (name is not null && ShippedModels.Names.Contains(name)) return true;
+        Console.Error.WriteLine($"{option} needs one of: {string.Join(", ", ShippedModels.Names)}.");
+        return false;
     }
 
     /// <summary>A line a minute, enough for a long run in a terminal or a log.</summary>
