@@ -94,4 +94,23 @@ public class CheckpointTests : IDisposable
         Assert.False(forced.FromCheckpoint);
         Assert.Equal(2, trainings);
     }
+
+    [Fact]
+    public void A_loaded_checkpoint_brings_the_loss_curve_it_was_trained_with()
+    {
+        var config = new TinyConfig();
+        Checkpoint.Save(Build(config), Checkpoint.PathFor("tiny"), config, "none", 12.34, new Dictionary<string, double>(), [0.9, 0.5123456, 0.25]);
+        var (_, source) = Checkpoint.LoadOrTrain("tiny", config, () => Build(config), _ => throw new InvalidOperationException("should not train"));
+        Assert.Equal([0.9, 0.51235, 0.25], source.History!.Losses);   // stored to five decimals
+        Assert.Equal(12.3, source.History.Elapsed.TotalSeconds, 6);
+    }
+
+    [Fact]
+    public void A_checkpoint_saved_without_losses_loads_with_no_history()
+    {
+        Saved(new TinyConfig(), out _);
+        var (_, source) = Checkpoint.LoadOrTrain("tiny", new TinyConfig(), () => Build(new TinyConfig()), _ => throw new InvalidOperationException("should not train"));
+        Assert.True(source.FromCheckpoint);
+        Assert.Null(source.History);
+    }
 }

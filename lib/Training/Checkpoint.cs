@@ -18,7 +18,8 @@ public sealed record CheckpointManifest(
     IReadOnlyDictionary<string, double> Metrics,   // numbers it reached, e.g. test loss, metric at 50 steps
     IReadOnlyList<string> Parameters,              // "name (shape)" of every parameter: the architecture
     string Sha256,                                 // of the weights file, lowercase hex
-    string Machine);                               // where it was trained
+    string Machine,                                // where it was trained
+    IReadOnlyList<double>? Losses = null);         // the loss of every training step, so a loaded model can still show its curve
 
 /// <summary>A checkpoint that is missing, damaged, or made for another model or config.</summary>
 public sealed class CheckpointException(string path, string problem, Exception? inner = null)
@@ -49,14 +50,16 @@ public static class Checkpoint
     /// Writes weights and manifest, each through a temporary file and a rename: an interrupted save leaves the
     /// previous checkpoint intact. Returns the manifest written.
     /// </summary>
-    public static CheckpointManifest Save(nn.Module model, string weightsPath, object config, string dataset, double trainingSeconds, IReadOnlyDictionary<string, double> metrics)
+    public static CheckpointManifest Save(nn.Module model, string weightsPath, object config, string dataset, double trainingSeconds,
+        IReadOnlyDictionary<string, double> metrics, IReadOnlyList<double>? losses = null)
     {
         string full = Path.GetFullPath(weightsPath);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         string temporary = full + ".partial";
         model.save(temporary);
         var manifest = new CheckpointManifest(Path.GetFileNameWithoutExtension(full), ConfigJson(config), dataset, Math.Round(trainingSeconds, 1),
-            metrics, Describe(model), Sha256Of(temporary), $"{Environment.ProcessorCount} cores, {get_num_threads()} torch threads, {Environment.OSVersion}");
+            metrics, Describe(model), Sha256Of(temporary), $"{Environment.ProcessorCount} cores, {get_num_threads()} torch threads, {Environment.OSVersion}",
+            losses?.Select(loss => Math.Round(loss, 5)).ToList());
         File.Move(temporary, full, overwrite: true);
         Display.Export.WriteAtomically(ManifestPath(full), JsonSerializer.SerializeToUtf8Bytes(manifest, Json));
         return manifest;
@@ -104,6 +107,7 @@ public static class Checkpoint
     /// <summary>
     /// The classroom switch: load data/checkpoints/NAME.bin when it exists and was made with exactly this
     /// config, else (or when <paramref name="retrain"/>) build and train now. Never overwrites a shipped file.
+    /// A loaded model's History is the one its manifest recorded (losses and training time), when it has one.
     /// </summary>
     public static (T Model, ModelSource Source) LoadOrTrain<T>(string name, object config, Func<T> build, Func<T, TrainingHistory> train, bool retrain = false) where T : nn.Module
     {
@@ -115,7 +119,8 @@ public static class Checkpoint
             if (JsonNode.DeepEquals(manifest.Config, ConfigJson(config)))
             {
                 Load(model, path, config);
-                return (model, new ModelSource(true, $"loaded {name} from data/checkpoints (trained for {manifest.TrainingSeconds / 60:F1} min on {manifest.Machine})", manifest, null));
+                var recorded = manifest.Losses is { Count: > 0 } losses ? new TrainingHistory(losses, TimeSpan.FromSeconds(manifest.TrainingSeconds)) : null;
+                return (model, new ModelSource(true, $"loaded {name} from data/checkpoints (trained for {manifest.TrainingSeconds / 60:F1} min on {manifest.Machine})", manifest, recorded));
             }
         }
         model.train();
