@@ -70,6 +70,9 @@ public sealed class ConditionalUNet : nn.Module<Tensor, Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor x, Tensor t, Tensor condition)
     {
         CheckCondition(condition, x.shape[0]);
+        long b = x.shape[0];
+        if (InferenceSlices.Apply(b))                                                        // sampling: slices of 64 run faster
+            return InferenceSlices.Join(b, (first, n) => forward(x.narrow(0, first, n), InferenceSlices.Rows(t, b, first, n), condition.narrow(0, first, n)));
         var emb = time_mlp.call(TimeEmbedding.Sinusoidal(t, timeDim));                        // (B, 4c)
         if (condition_mlp is not null)
             emb = emb + condition_mlp.call(condition);                                        // the condition joins the step

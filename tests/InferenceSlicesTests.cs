@@ -1,0 +1,57 @@
+// The U-Nets cut big batches into slices of 64 when no gradients are recorded (faster on a CPU); the
+// result must be what one pass over the whole batch gives, for every kind of condition.
+using Workbook.Conditioning;
+using Workbook.Models;
+using Workbook.Runtime;
+
+namespace Workbook.Tests;
+
+public class InferenceSlicesTests
+{
+    const int Batch = 2 * InferenceSlices.Size + 22;   // two whole slices and a part
+
+    static void SameAsOnePass(Func<Tensor> run)
+    {
+        Tensor whole, sliced;
+        using (enable_grad()) whole = run().detach();          // gradients recorded: one pass over the batch
+        using (no_grad()) sliced = run();                      // no gradients: slices of 64
+        Assert.Equal(whole.shape, sliced.shape);
+        Assert.True(whole.allclose(sliced, rtol: 1e-4, atol: 1e-5), $"largest difference {(whole - sliced).abs().max().item<float>()}");
+    }
+
+    [Fact]
+    public void UNet_in_slices_gives_the_same_output_as_one_pass()
+    {
+        Seeds.Set(3);
+        var net = new UNet(channels: 16, timeDim: 16);
+        var x = randn(Batch, 1, 14, 14);
+        var t = randint(0, 1000, [Batch]);
+        SameAsOnePass(() => net.forward(x, t));
+        SameAsOnePass(() => net.forward(x, tensor(new long[] { 7 })));   // one step shared by the batch
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Conditional_UNet_in_slices_gives_the_same_output_as_one_pass(bool sketch)
+    {
+        Seeds.Set(4);
+        var net = new ConditionalUNet(sketch ? [1, 7, 7] : [8], channels: 16, timeDim: 16);
+        var x = randn(Batch, 1, 14, 14);
+        var t = randint(0, 1000, [Batch]);
+        var condition = sketch ? rand(Batch, 1, 7, 7) : randn(Batch, 8);
+        SameAsOnePass(() => net.forward(x, t, condition));
+        SameAsOnePass(() => net.forward(x, t, net.NullCondition(Batch)));
+    }
+
+    [Fact]
+    public void Slices_are_used_only_without_gradients_and_for_batches_bigger_than_a_slice()
+    {
+        using (no_grad())
+        {
+            Assert.True(InferenceSlices.Apply(InferenceSlices.Size + 1));
+            Assert.False(InferenceSlices.Apply(InferenceSlices.Size));
+        }
+        using (enable_grad()) Assert.False(InferenceSlices.Apply(1000));
+    }
+}
