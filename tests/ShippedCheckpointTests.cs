@@ -55,6 +55,36 @@ public class ShippedCheckpointTests
         Reproduces(manifest.Metrics, measured, 0.04);   // 500 samples: a few percentage points of sampling noise across machines
     }
 
+    [Theory]
+    [InlineData(PredictionTarget.Noise)]
+    [InlineData(PredictionTarget.CleanImage)]
+    [InlineData(PredictionTarget.PreviousSample)]
+    public void Chapter_7s_short_trainings_reproduce_their_test_loss_and_carry_their_loss_curve(PredictionTarget target)
+    {
+        var config = ShippedModels.TargetComparison(target);
+        var net = DiffusionTraining.Build(config);
+        var manifest = Load(net, ShippedModels.TargetComparisonName(target), config);
+        Reproduces(manifest.Metrics, ShippedModels.MeasureTestLoss(net, config), 0.02 * manifest.Metrics["test_loss"]);
+        Assert.Equal(config.TrainingSteps, manifest.Losses?.Count);   // chapter 7 charts it
+    }
+
+    [Fact]
+    public void Sketch_model_reproduces_how_well_its_samples_fit_their_sketches()
+    {
+        var config = ShippedModels.SketchToDigit;
+        var net = SketchModel.Build(config);
+        var manifest = Load(net, ShippedModels.SketchToDigitName, config);
+        Reproduces(manifest.Metrics, ShippedModels.Measure(net, config), 0.25 * manifest.Metrics["sketch_fit"] + 0.002);
+    }
+
+    [Fact]
+    public void Any_order_model_carries_the_loss_curve_chapter_5_charts()
+    {
+        var manifest = Checkpoint.Verify(Checkpoint.PathFor(ShippedModels.AnyOrderName));
+        Assert.Equal(ShippedModels.AnyOrder.Steps, manifest.Losses?.Count);
+        Assert.True(manifest.Losses![^1] < manifest.Losses[0]);
+    }
+
     [Fact]
     public void Every_shipped_checkpoint_has_an_intact_manifest_and_checksum_and_is_a_known_model()
     {

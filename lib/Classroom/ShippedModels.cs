@@ -19,6 +19,7 @@ public static class ShippedModels
     public const string AnyOrderName = "anyorder-mnist14";
     public const string NoisePredictorName = "noise-unet-mnist14";
     public const string TextToDigitName = "text-to-digit-mnist14";
+    public const string SketchToDigitName = "sketch-to-digit-mnist14";
 
     /// <summary>Chapters 5 and 8: the any-order pixel model on 4 grey levels.</summary>
     public static AnyOrderModelConfig AnyOrder => new() { Steps = 2500 };
@@ -29,7 +30,24 @@ public static class ShippedModels
     /// <summary>Chapters 9, 10 and 11: the text-conditional U-Net and its text encoder.</summary>
     public static ConditionalDiffusionConfig TextToDigit => new() { TrainingSteps = 4000 };
 
-    public static IReadOnlyList<string> Names => [AnyOrderName, NoisePredictorName, TextToDigitName];
+    /// <summary>Chapter 9: the U-Net that draws a digit to fit a 7x7 sketch.</summary>
+    public static SketchModelConfig SketchToDigit => new();
+
+    /// <summary>Chapter 7: the three prediction targets compared after the same short training (300 steps each).</summary>
+    public static DiffusionConfig TargetComparison(PredictionTarget target) => NoisePredictor with { TrainingSteps = 300, Target = target };
+
+    public static string TargetComparisonName(PredictionTarget target) => target switch
+    {
+        PredictionTarget.Noise => "target-noise-300-mnist14",
+        PredictionTarget.CleanImage => "target-clean-image-300-mnist14",
+        PredictionTarget.PreviousSample => "target-previous-sample-300-mnist14",
+        _ => throw new HyperparameterException($"{target} is not a prediction target."),
+    };
+
+    static readonly PredictionTarget[] Targets = [PredictionTarget.Noise, PredictionTarget.CleanImage, PredictionTarget.PreviousSample];
+
+    public static IReadOnlyList<string> Names =>
+        [AnyOrderName, NoisePredictorName, TextToDigitName, SketchToDigitName, .. Targets.Select(TargetComparisonName)];
 
     /// <summary>Samples per measurement; 500 keeps the Fréchet distance's own noise to about ±1.</summary>
     public const int SampleCount = 500;
@@ -47,7 +65,7 @@ public static class ShippedModels
                 var model = AnyOrderTraining.Build(config);
                 var history = AnyOrderTraining.Train(model, GreyLevels.Quantise(train.Images, config.Levels), progress);
                 model.eval();
-                return Checkpoint.Save(model, path, config, "mnist 14x14, 4 levels", history.Elapsed.TotalSeconds, Measure(model, config));
+                return Checkpoint.Save(model, path, config, "mnist 14x14, 4 levels", history.Elapsed.TotalSeconds, Measure(model, config), history.Losses);
             }
             case NoisePredictorName:
             {
@@ -55,14 +73,29 @@ public static class ShippedModels
                 var net = DiffusionTraining.Build(config);
                 var history = DiffusionTraining.Train(net, config, train, progress);
                 net.eval();
-                return Checkpoint.Save(net, path, config, "mnist 14x14", history.Elapsed.TotalSeconds, Measure(net, config));
+                return Checkpoint.Save(net, path, config, "mnist 14x14", history.Elapsed.TotalSeconds, Measure(net, config), history.Losses);
             }
             case TextToDigitName:
             {
                 var config = TextToDigit;
                 var model = new TextConditionalModel(config);
                 var history = model.Train(config, train, progress);
-                return Checkpoint.Save(model, path, config, "mnist 14x14 train split, prompts from labels", history.Elapsed.TotalSeconds, Measure(model, config));
+                return Checkpoint.Save(model, path, config, "mnist 14x14 train split, prompts from labels", history.Elapsed.TotalSeconds, Measure(model, config), history.Losses);
+            }
+            case SketchToDigitName:
+            {
+                var config = SketchToDigit;
+                var net = SketchModel.Build(config);
+                var history = SketchModel.Train(net, config, train, progress);
+                return Checkpoint.Save(net, path, config, "mnist 14x14 train split, sketches from the images", history.Elapsed.TotalSeconds, Measure(net, config), history.Losses);
+            }
+            case var _ when TargetOf(name) is PredictionTarget target:
+            {
+                var config = TargetComparison(target);
+                var net = DiffusionTraining.Build(config);
+                var history = DiffusionTraining.Train(net, config, train, progress);
+                net.eval();
+                return Checkpoint.Save(net, path, config, "mnist 14x14", history.Elapsed.TotalSeconds, MeasureTestLoss(net, config), history.Losses);
             }
             default:
                 throw new HyperparameterException($"'{name}' is not a shipped model. Known: {string.Join(", ", Names)}.");
@@ -82,9 +115,11 @@ public static class ShippedModels
             AnyOrderName => Remeasured(AnyOrderTraining.Build(AnyOrder), AnyOrder, (m, c) => Measure(m, c)),
             NoisePredictorName => Remeasured(DiffusionTraining.Build(NoisePredictor), NoisePredictor, (m, c) => Measure(m, c)),
             TextToDigitName => Remeasured(new TextConditionalModel(TextToDigit), TextToDigit, (m, c) => Measure(m, c)),
+            SketchToDigitName => Remeasured(SketchModel.Build(SketchToDigit), SketchToDigit, (m, c) => Measure(m, c)),
+            _ when TargetOf(name) is PredictionTarget target => Remeasured(DiffusionTraining.Build(TargetComparison(target)), TargetComparison(target), (m, c) => MeasureTestLoss(m, c)),
             _ => throw new HyperparameterException($"'{name}' is not a shipped model. Known: {string.Join(", ", Names)}."),
         };
-        return Checkpoint.Save(measured.Model, path, measured.Config, old.Dataset, old.TrainingSeconds, measured.Metrics);
+        return Checkpoint.Save(measured.Model, path, measured.Config, old.Dataset, old.TrainingSeconds, measured.Metrics, old.Losses);
 
         (nn.Module, object, Dictionary<string, double>) Remeasured<TModel, TConfig>(TModel model, TConfig config, Func<TModel, TConfig, Dictionary<string, double>> measure)
             where TModel : nn.Module where TConfig : notnull
@@ -139,6 +174,37 @@ public static class ShippedModels
             return judge.forward(images).argmax(1).eq(labels).to(float64).mean().item<double>();
         });
     }
+
+    /// <summary>
+    /// Mean squared error on 1,000 held-out test digits noised to random steps with fixed noise: the number the
+    /// network was trained to lower, for its own target (key test_loss).
+    /// </summary>
+    public static Dictionary<string, double> MeasureTestLoss(Models.UNet net, DiffusionConfig config)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var test = RealDigits.Split(Datasets.Load("mnist", Split.Test, size: config.ImageSize).Images).HeldOut[..1000];
+        var example = TrainingExamples.Make(config.CreateSchedule(), config.Target, test * 2 - 1, Seeds.Set(10));
+        return new() { ["test_loss"] = nn.functional.mse_loss(net.forward(example.Xt, example.T), example.Target).item<float>() };
+    }
+
+    /// <summary>
+    /// How well samples fit their sketches: 100 held-out test digits' sketches, one sample each (25 DDIM steps),
+    /// mean absolute difference between the sample's own sketch and the one asked for (key sketch_fit, 0 = perfect).
+    /// </summary>
+    public static Dictionary<string, double> Measure(Conditioning.ConditionalUNet net, SketchModelConfig config)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var test = RealDigits.Split(Datasets.Load("mnist", Split.Test, size: config.ImageSize).Images).HeldOut[..100];
+        var sketches = Sketches.Coarse(test * 2 - 1, config.SketchSize);
+        var run = new DdimSampler(config.CreateSchedule(), PredictionTarget.Noise, 25)
+            .Generate((x, t) => net.forward(x, t, sketches), [100, 1, config.ImageSize, config.ImageSize], Seeds.Set(5));
+        var drawn = ((run.Images + 1) / 2).clamp(0, 1);
+        return new() { ["sketch_fit"] = (Sketches.Coarse(drawn, config.SketchSize) - (sketches + 1) / 2).abs().mean().item<float>() };
+    }
+
+    static PredictionTarget? TargetOf(string name) => Targets.Where(t => TargetComparisonName(t) == name).Select(t => (PredictionTarget?)t).FirstOrDefault();
 
     static SampleScorer Scorer(Func<Tensor, Tensor> prepare)
     {
