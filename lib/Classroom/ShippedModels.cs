@@ -68,13 +68,7 @@ public static class ShippedModels
                 return Checkpoint.Save(model, path, config, "mnist 14x14, 4 levels", history.Elapsed.TotalSeconds, Measure(model, config), history.Losses);
             }
             case NoisePredictorName:
-            {
-                var config = NoisePredictor;
-                var net = DiffusionTraining.Build(config);
-                var history = DiffusionTraining.Train(net, config, train, progress);
-                net.eval();
-                return Checkpoint.Save(net, path, config, "mnist 14x14", history.Elapsed.TotalSeconds, Measure(net, config), history.Losses);
-            }
+                return TrainDiffusionNet(NoisePredictor, (net, config) => Measure(net, config));
             case TextToDigitName:
             {
                 var config = TextToDigit;
@@ -90,15 +84,17 @@ public static class ShippedModels
                 return Checkpoint.Save(net, path, config, "mnist 14x14 train split, sketches from the images", history.Elapsed.TotalSeconds, Measure(net, config), history.Losses);
             }
             case var _ when TargetOf(name) is PredictionTarget target:
-            {
-                var config = TargetComparison(target);
-                var net = DiffusionTraining.Build(config);
-                var history = DiffusionTraining.Train(net, config, train, progress);
-                net.eval();
-                return Checkpoint.Save(net, path, config, "mnist 14x14", history.Elapsed.TotalSeconds, MeasureTestLoss(net, config), history.Losses);
-            }
+                return TrainDiffusionNet(TargetComparison(target), MeasureTestLoss);
             default:
                 throw new HyperparameterException($"'{name}' is not a shipped model. Known: {string.Join(", ", Names)}.");
+        }
+
+        CheckpointManifest TrainDiffusionNet(DiffusionConfig config, Func<Models.UNet, DiffusionConfig, Dictionary<string, double>> measure)
+        {
+            var net = DiffusionTraining.Build(config);
+            var history = DiffusionTraining.Train(net, config, train, progress);
+            net.eval();
+            return Checkpoint.Save(net, path, config, "mnist 14x14", history.Elapsed.TotalSeconds, measure(net, config), history.Losses);
         }
     }
 
