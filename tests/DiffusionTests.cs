@@ -7,6 +7,7 @@ using Workbook.Runtime;
 
 namespace Workbook.Tests;
 
+[Trait("Category", "Numerics")]   // run twice by CI, once with oneDNN limited to SSE4.1 (.ci/run)
 public class DiffusionTests
 {
     [Fact]

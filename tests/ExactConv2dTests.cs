@@ -1,13 +1,16 @@
 // The convolution the U-Nets use gives the right gradients for every channel count. The reference is
-// the same computation in float64; TorchSharp 0.107's native float32 convolution fails this for output
-// channel counts that are not multiples of 16 (the test of the native path documents that, so we
-// notice when an update fixes it).
+// the same computation in float64. TorchSharp 0.107's native float32 convolution fails this on some CPUs
+// for output channel counts that are not multiples of 16; the last test reports whether this machine's
+// does, without depending on it. CI runs these tests twice: with oneDNN's own choice of kernels and
+// with ONEDNN_MAX_CPU_ISA=SSE41 (see .ci/run), so two native code paths are covered on every machine.
 using Workbook.Models;
 using Workbook.Runtime;
+using Xunit.Abstractions;
 
 namespace Workbook.Tests;
 
-public class ExactConv2dTests
+[Trait("Category", "Numerics")]   // run twice by CI, once with oneDNN limited to SSE4.1 (.ci/run)
+public class ExactConv2dTests(ITestOutputHelper output)
 {
     /// <summary>Relative error of the float32 input and weight gradients against float64.</summary>
     static (double Input, double Weight) GradientErrors(Func<Tensor, Tensor, Tensor> convolve, int inChannels, int outChannels, int kernel)
@@ -58,10 +61,15 @@ public class ExactConv2dTests
     }
 
     [Fact]
-    public void The_native_convolution_still_has_the_gradient_bug_this_works_around()
+    public void The_native_convolution_is_either_right_or_the_known_bug_and_the_test_says_which()
     {
-        // If this starts failing, TorchSharp fixed its CPU convolution: ExactConv2d can go back to nn.Conv2d.
-        var (input, _) = GradientErrors((x, w) => nn.functional.conv2d(x, w, padding: [1, 1]), 32, 1, 3);
-        Assert.True(double.IsNaN(input) || input > 1e-2, $"native float32 input gradient error is only {input:E1}");
+        // oneDNN picks its kernels by instruction set: the bug shows on some CPUs and not on others (seen:
+        // absent with AVX2 kernels and with SSE4.1 ones). So this reports what it finds instead of asserting
+        // the bug; it fails only on a third outcome, a native error that is neither rounding nor the known bug.
+        var probe = NativeConvolution.Probe();
+        output.WriteLine($"{probe} [{NativeConvolution.Describe()}]");
+        Assert.True(probe.HasBug || probe.IsRight, probe.ToString());
+        var (input, _) = GradientErrors((x, w) => ExactConv2d.Apply(x, w, null, padding: 1), 32, 1, 3);
+        Assert.True(input < ConvolutionProbe.RightBelow, $"ExactConv2d's input gradient error is {input:E1} where the native one is {probe.RelativeError:E1}");
     }
 }

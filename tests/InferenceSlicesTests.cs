@@ -6,6 +6,7 @@ using Workbook.Runtime;
 
 namespace Workbook.Tests;
 
+[Trait("Category", "Numerics")]   // run twice by CI, once with oneDNN limited to SSE4.1 (.ci/run)
 public class InferenceSlicesTests
 {
     const int Batch = 2 * InferenceSlices.Size + 22;   // two whole slices and a part

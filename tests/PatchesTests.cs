@@ -5,6 +5,7 @@ using Workbook.Runtime;
 
 namespace Workbook.Tests;
 
+[Trait("Category", "Numerics")]   // run twice by CI, once with oneDNN limited to SSE4.1 (.ci/run)
 public class PatchesTests
 {
     static bool Same(Tensor a, Tensor b) => a.shape.SequenceEqual(b.shape) && a.eq(b).all().item<bool>();

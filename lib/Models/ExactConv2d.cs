@@ -1,17 +1,20 @@
 // A 2-D convolution with the same weights as nn.Conv2d, computed so that its gradients are right.
 //
-// TorchSharp 0.107 (libtorch 2.10, CPU, float32) returns wrong gradients with respect to the INPUT of a
+// TorchSharp 0.107 (libtorch 2.10, CPU, float32) returned wrong gradients with respect to the INPUT of a
 // k x k convolution (k > 1) whose number of output channels is not a multiple of 16: relative errors of
-// 20-95 %, sometimes NaN, on one thread and on several (measured here against float64; see
-// tests/ExactConv2dTests.cs). A U-Net's last layer (32 channels → 1 image channel) is such a convolution,
-// so every gradient flowing back through it was wrong and training crawled. The forward pass and the
-// weight gradients are fine.
+// 20-95 %, sometimes NaN, on one thread and on several (measured against float64; see
+// tests/ExactConv2dTests.cs). It depends on the CPU: oneDNN, libtorch's CPU kernels, picks its code by
+// instruction set, and the bug showed on one machine but not on AVX2-only or SSE4.1 kernels
+// (Runtime/NativeConvolution.cs measures it on yours). A U-Net's last layer (32 channels → 1 image
+// channel) is such a convolution, so where the bug shows every gradient flowing back through it is wrong.
+// The forward pass and the weight gradients are fine.
 //
 // The same native convolution is right when the output channels are a multiple of 16. So this
 // module pads the kernel with zero filters up to the next multiple of 16, convolves natively and
 // keeps the real channels: the extra outputs are zeros nobody looks at, and the gradients flowing
-// back are right. (1x1 kernels are not affected and run unpadded.) The parameters are named and
-// shaped exactly like nn.Conv2d's, so checkpoints do not depend on the workaround.
+// back are right on every machine. It pads everywhere, bug or not, so that the same seed gives the same
+// numbers on every CPU kind. (1x1 kernels are not affected and run unpadded.) The parameters are named
+// and shaped exactly like nn.Conv2d's, so checkpoints do not depend on the workaround.
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

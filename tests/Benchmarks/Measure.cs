@@ -17,7 +17,8 @@ public static class Measure
             ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name"))?.Split(':', 2)[1].Trim() ?? "unknown"
             : Environment.GetEnvironmentVariable("PROCESSOR_IDENTIFIER") ?? "unknown";
         string torchSharp = typeof(TorchSharp.torch).Assembly.GetName().Version?.ToString() ?? "?";
-        return $"{Environment.ProcessorCount} cores, {cpu}; TorchSharp {torchSharp} (libtorch 2.10, CPU), {get_num_threads()} torch threads; .NET {Environment.Version}; {DateTime.UtcNow:yyyy-MM-dd}";
+        return $"{Environment.ProcessorCount} cores, {cpu}; TorchSharp {torchSharp} (libtorch 2.10, CPU), {get_num_threads()} torch threads; .NET {Environment.Version}; {DateTime.UtcNow:yyyy-MM-dd}; " +
+               $"{Workbook.Runtime.NativeConvolution.Describe()}; {Workbook.Runtime.NativeConvolution.Probe()}";
     }
 
     /// <summary>GFLOP/s of a float32 n x n matrix multiply: the practical peak of this CPU with these threads.</summary>
