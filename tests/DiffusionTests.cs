@@ -133,10 +133,113 @@ public class DiffusionTests
         }
         foreach (Sampler sampler in new Sampler[] { new DdpmSampler(schedule, target), new DdimSampler(schedule, target, 7) })
         {
-            var run = sampler.Generate(Ideal, [3, 1, 2, 2], Seeds.Set(4), snapshots: 3);
+            int calls = 0;
+            var run = sampler.Generate((xt, t) => { calls++; return Ideal(xt, t); }, [3, 1, 2, 2], Seeds.Set(4), snapshots: 3);
             Assert.True(run.Images.allclose(c.expand(3, 1, 2, 2), 1e-3, 1e-3), $"{sampler.GetType().Name}, {target}");
             Assert.Equal(3, run.Snapshots.Count);
-            Assert.Equal(sampler.Timesteps.Count, run.Evaluations);
+            Assert.Equal(sampler.Timesteps.Count, calls);          // one network call per visited step ...
+            Assert.Equal(calls, run.Evaluations);                  // ... and the run reports the calls it made
+        }
+    }
+
+    [Theory]
+    [InlineData("ddpm")]
+    [InlineData("ddim 1000")]
+    [InlineData("ddim 50")]
+    [InlineData("ddim 10")]
+    public void With_the_ideal_denoiser_of_Gaussian_data_samplers_reproduce_its_mean_and_variance(string which)
+    {
+        // Data x0 ~ N(mu, s^2), pixel by pixel. Then x_t ~ N(sqrt(aB) mu, aB s^2 + 1 - aB), and the ideal clean-image
+        // prediction is linear: E[x0 | x_t] = mu + g_t (x_t - sqrt(aB) mu), g_t = sqrt(aB) s^2 / (aB s^2 + 1 - aB). Every
+        // intermediate step matters here (unlike a one-image dataset, where the last step returns x0 whatever
+        // came before): a wrong sigma_t or a wrong DDIM step shows as a wrong mean or spread of the samples.
+        const double mu = 0.3, s = 0.4;
+        var schedule = NoiseSchedule.Linear(1000, 1e-4, 0.02);
+        double Gain(int t) { double aB = schedule.AlphaBar(t); return Math.Sqrt(aB) * s * s / (aB * s * s + 1 - aB); }
+        Tensor Ideal(Tensor xt, Tensor t)
+        {
+            int step = (int)t[0].item<long>();
+            return mu + Gain(step) * (xt - Math.Sqrt(schedule.AlphaBar(step)) * mu);
+        }
+        Sampler sampler = which == "ddpm" ? new DdpmSampler(schedule, PredictionTarget.CleanImage, clipX0: false)
+            : new DdimSampler(schedule, PredictionTarget.CleanImage, int.Parse(which.Split(' ')[1]), clipX0: false);
+        var x = sampler.Generate(Ideal, [20_000, 1, 1, 1], Seeds.Set(8)).Images.to(float64);
+        double mean = x.mean().item<double>(), std = x.std().item<double>();
+
+        // What the sampler should give. DDPM with all 1000 steps, and DDIM with all of them, follow the reverse
+        // process closely: mean mu, spread s. DDIM with few steps is a coarse solver of its ODE: with the ideal
+        // prediction each step is the linear map x_prev = sqrt(aB') x0_hat + sqrt(1 - aB') eps_hat, whose mean and
+        // spread we follow here in doubles, from N(0, 1) (measured: spread 0.37 at 50 steps, 0.28 at 10; fewer
+        // steps give less varied samples).
+        double expectedMean = mu, expectedStd = s;
+        if (sampler is DdimSampler)
+        {
+            double m = 0, sd = 1;
+            var steps = sampler.Timesteps;
+            for (int i = 0; i < steps.Count; i++)
+            {
+                int t = steps[i], next = i + 1 < steps.Count ? steps[i + 1] : -1;
+                double aB = schedule.AlphaBar(t), aBNext = schedule.AlphaBar(next), g = Gain(t);
+                double slope = Math.Sqrt(aBNext) * g + Math.Sqrt(1 - aBNext) * (1 - Math.Sqrt(aB) * g) / Math.Sqrt(1 - aB);
+                double x0AtZero = mu - g * Math.Sqrt(aB) * mu;                                 // x0_hat where x_t = 0
+                double offset = Math.Sqrt(aBNext) * x0AtZero - Math.Sqrt(1 - aBNext) * Math.Sqrt(aB) * x0AtZero / Math.Sqrt(1 - aB);
+                (m, sd) = (slope * m + offset, Math.Abs(slope) * sd);
+            }
+            (expectedMean, expectedStd) = (m, sd);
+            if (steps.Count == 1000) Assert.True(Math.Abs(sd / s - 1) < 0.02, $"the reference itself: DDIM with every step should keep the spread, gives {sd:F4}");
+        }
+        // 20,000 draws: the mean's standard error is s / 141 = 0.003, the spread's about 0.5 %.
+        Assert.True(Math.Abs(mean - expectedMean) < 0.015, $"{which}: sample mean {mean:F4}, expected {expectedMean:F4}");
+        Assert.True(Math.Abs(std / expectedStd - 1) < 0.03, $"{which}: sample spread {std:F4}, expected {expectedStd:F4} (data spread {s})");
+    }
+
+    [Fact]
+    public void DDPM_posterior_variance_matches_the_published_values()
+    {
+        // Ho et al.'s schedule (linear 1e-4 .. 0.02, T = 1000), as diffusers' DDPMScheduler computes it
+        // ("fixed_small"): sigma^2_0 = 0, sigma^2_487 = 0.00979, sigma^2_999 = 0.02 (to the digits shown).
+        var ddpm = new DdpmSampler(NoiseSchedule.Linear(1000, 1e-4, 0.02), PredictionTarget.Noise);
+        Assert.Equal(0.0, ddpm.PosteriorVariance(0), 12);
+        Assert.Equal(0.00979, ddpm.PosteriorVariance(487), 5);
+        Assert.Equal(0.02, ddpm.PosteriorVariance(999), 4);
+    }
+
+    [Theory]
+    [InlineData(PredictionTarget.Noise)]
+    [InlineData(PredictionTarget.CleanImage)]
+    [InlineData(PredictionTarget.PreviousSample)]
+    public void Training_examples_are_noised_as_the_forward_process_says(PredictionTarget target)
+    {
+        var schedule = NoiseSchedule.Linear(200, 1e-3, 0.05);
+        var x0 = full([4000, 1, 2, 2], 0.5);                       // one clean image, many draws of t and noise
+        var example = TrainingExamples.Make(schedule, target, x0, Seeds.Set(9));
+        var t = example.T;
+        Assert.True(t.min().item<long>() >= 0 && t.max().item<long>() < 200, "steps lie in 0 .. T-1");
+        var alphaBar = tensor(schedule.AlphaBars.ToArray(), float32).index_select(0, t).view(-1, 1, 1, 1);
+        // Standardised noise: (x_t - sqrt(aB_t) x0) / sqrt(1 - aB_t) must be standard normal whatever the target.
+        var z = (example.Xt - alphaBar.sqrt() * x0) / (1 - alphaBar).sqrt();
+        Assert.InRange(z.mean().item<float>(), -0.03, 0.03);
+        Assert.InRange(z.var().item<float>(), 0.95, 1.05);
+        switch (target)
+        {
+            case PredictionTarget.Noise:            // x_t = AddNoise(x0, label, t) exactly
+                Assert.True(example.Xt.allclose(schedule.AddNoise(x0, example.Target, t), 1e-5, 1e-6));
+                break;
+            case PredictionTarget.CleanImage:       // the label is x0 itself
+                Assert.True(example.Target.eq(x0).all().item<bool>());
+                break;
+            default:                                // label x_(t-1) ~ N(sqrt(aB_(t-1)) x0, 1 - aB_(t-1)), and x_t one step on from it
+                var before = tensor(schedule.AlphaBars.Prepend(1.0).Take(200).ToArray(), float32).index_select(0, t).view(-1, 1, 1, 1);
+                var beta = tensor(schedule.Betas.ToArray(), float32).index_select(0, t).view(-1, 1, 1, 1);
+                var later = t.gt(0).view(-1, 1, 1, 1).expand_as(x0);
+                var zPrevious = ((example.Target - before.sqrt() * x0) / (1 - before).sqrt().clamp_min(1e-6)).masked_select(later);
+                Assert.InRange(zPrevious.mean().item<float>(), -0.03, 0.03);
+                Assert.InRange(zPrevious.var().item<float>(), 0.95, 1.05);
+                var zStep = (example.Xt - (1 - beta).sqrt() * example.Target) / beta.sqrt();
+                Assert.InRange(zStep.mean().item<float>(), -0.03, 0.03);
+                Assert.InRange(zStep.var().item<float>(), 0.95, 1.05);
+                Assert.True(example.Target.masked_select(t.eq(0).view(-1, 1, 1, 1).expand_as(x0)).allclose(tensor(0.5f)), "x_(-1) is the clean image");
+                break;
         }
     }
 

@@ -104,9 +104,8 @@ public class IdxFileTests : IDisposable
     {
         var good = File.ReadAllBytes(Write("good.gz", Idx(0x08, [20, 8, 8], Enumerable.Range(0, 1280).Select(i => (byte)(i * 7)).ToArray()), gzip: true));
         var random = new Random(1234);
-        var clock = System.Diagnostics.Stopwatch.StartNew();
         int failures = 0, cases = 0;
-        for (; cases < 3000 && clock.Elapsed < TimeSpan.FromSeconds(20); cases++)
+        for (; cases < 1000; cases++)   // a fixed count, not a time budget: the same cases on a slow machine
         {
             var bytes = good[..random.Next(0, good.Length + 1)];
             for (int flips = random.Next(0, 4); flips > 0 && bytes.Length > 0; flips--)
@@ -115,7 +114,6 @@ public class IdxFileTests : IDisposable
             try { IdxFile.Read(path); }
             catch (DataFileException) { failures++; }
         }
-        Assert.True(cases >= 500, $"only {cases} cases ran");
         Assert.True(failures > cases / 2, $"most damaged files must be rejected; {failures} of {cases} were");
     }
 }

@@ -57,6 +57,7 @@ public abstract class Sampler(NoiseSchedule schedule, PredictionTarget target, b
         var keep = snapshots <= 0 ? new HashSet<int>()
             : Enumerable.Range(0, Math.Min(snapshots, steps.Count)).Select(i => snapshots == 1 ? 0 : (int)Math.Round(i * (steps.Count - 1.0) / (Math.Min(snapshots, steps.Count) - 1))).ToHashSet();
         var kept = new List<Snapshot>();
+        int evaluations = 0;
         var x = randn(shape, generator: generator, device: TorchRuntime.Device);
         using (no_grad())
         {
@@ -65,6 +66,7 @@ public abstract class Sampler(NoiseSchedule schedule, PredictionTarget target, b
                 using var scope = NewDisposeScope();
                 int t = steps[i];
                 var output = model(x, full([shape[0]], t, int64, device: x.device));
+                evaluations++;
                 var step = Step(output, t, x, generator);
                 if (keep.Contains(i)) kept.Add(new Snapshot(t, x.clone().MoveToOuterDisposeScope(), step.PredictedX0.clone().MoveToOuterDisposeScope()));
                 var next = step.Previous.MoveToOuterDisposeScope();
@@ -72,6 +74,6 @@ public abstract class Sampler(NoiseSchedule schedule, PredictionTarget target, b
                 x = next;
             }
         }
-        return new SamplingRun(x, kept, steps.Count, clock.Elapsed);
+        return new SamplingRun(x, kept, evaluations, clock.Elapsed);
     }
 }

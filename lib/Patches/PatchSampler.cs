@@ -24,10 +24,12 @@ public static class PatchSampler
         var shape = order.StepOfPixel.shape;                     // (B, 1, H, W)
         int levels = model.Config.Levels;
         var x = zeros(shape, int64, device: order.StepOfPixel.device);
+        int evaluations = 0;
         for (int step = 0; step < order.Steps; step++)
         {
             using var scope = NewDisposeScope();
-            var logits = model.forward(x, order.VisibleBefore(step));                       // (B, L, H, W)
+            var logits = model.call(x, order.VisibleBefore(step));                          // (B, L, H, W)
+            evaluations++;
             var probabilities = nn.functional.softmax(logits / temperature, 1)
                                   .permute(0, 2, 3, 1).reshape(-1, levels);                 // (B*H*W, L)
             var drawn = probabilities.multinomial(1, generator: generator).view(shape);      // (B, 1, H, W)
@@ -35,6 +37,6 @@ public static class PatchSampler
             x.Dispose();
             x = next;
         }
-        return new GeneratedSamples(x, order.Steps, clock.Elapsed);
+        return new GeneratedSamples(x, evaluations, clock.Elapsed);
     }
 }

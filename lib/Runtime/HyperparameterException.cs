@@ -48,4 +48,17 @@ public static class Check
         if (!allowed.Contains(value))
             throw new HyperparameterException($"{name} = '{value}' is not known. Allowed: {string.Join(", ", allowed)}.");
     }
+
+    /// <summary>
+    /// For a notebook cell that computes something inline and with the library: returns the line to show,
+    /// or throws when the two differ by more than <paramref name="tolerance"/>, so the notebook tests notice
+    /// when the inline code and the library drift apart.
+    /// </summary>
+    public static string Agrees(string what, double difference, double tolerance)
+    {
+        if (!(Math.Abs(difference) <= tolerance))
+            throw new InvalidOperationException($"{what}: the inline computation and the library differ by {difference:G3}, more than the tolerance {tolerance:G2}. One of them changed; make them agree again.");
+        return $"{what}: largest difference {difference:G2} (tolerance {tolerance:G2})";
+    }
 }
+
