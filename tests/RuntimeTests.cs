@@ -8,11 +8,22 @@ namespace Workbook.Tests;
 public class RuntimeTests
 {
     [Fact]
-    public void Device_is_the_cpu_here_and_tensors_land_on_it()
+    public void Describe_names_the_device_and_the_threads()
     {
-        // This machine has no GPU; on one with CUDA the automatic choice would be CUDA.
-        Assert.Equal(cuda.is_available() ? DeviceType.CUDA : DeviceType.CPU, TorchRuntime.Device.type);
-        Assert.Contains("threads", TorchRuntime.Describe());
+        Assert.StartsWith($"TorchSharp on {TorchRuntime.Device.type.ToString().ToLowerInvariant()}, {get_num_threads()} threads", TorchRuntime.Describe());
+    }
+
+    [Fact]
+    public void An_unknown_TorchDevice_build_stops_with_the_allowed_values()
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string arg in new[] { "msbuild", Path.Combine(Runner.NotebookRun.RepositoryRoot(), "lib", "Workbook.csproj"), "-t:CheckTorchDevice", "-p:TorchDevice=gpu", "-nologo" })
+            start.ArgumentList.Add(arg);
+        using var build = System.Diagnostics.Process.Start(start)!;
+        string output = build.StandardOutput.ReadToEnd() + build.StandardError.ReadToEnd();
+        build.WaitForExit();
+        Assert.NotEqual(0, build.ExitCode);
+        Assert.Contains("TorchDevice='gpu' is not a build this workbook knows. Allowed: cpu (the default) or cuda.", output);
     }
 
     [Fact]

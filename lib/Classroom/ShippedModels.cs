@@ -134,7 +134,7 @@ public static class ShippedModels
         {
             using var scope = NewDisposeScope();
             var orders = PixelOrders.Random(SampleCount, config.ImageSize, config.ImageSize, e, Seeds.Set(7));
-            return scorer.Score(GreyLevels.ToImages(PatchSampler.Generate(model, orders, new Generator(1)).Levels, config.Levels)).FrechetDistance;
+            return scorer.Score(GreyLevels.ToImages(PatchSampler.Generate(model, orders, Seeds.Generator(1)).Levels, config.Levels)).FrechetDistance;
         });
     }
 
@@ -159,7 +159,7 @@ public static class ShippedModels
     public static Dictionary<string, double> Measure(TextConditionalModel model, ConditionalDiffusionConfig config, double[]? scales = null)
     {
         var (judge, _) = ClassifierCheckpoint.LoadShipped();
-        var labels = arange(10L).repeat(SampleCount / 10);                                  // 0..9, 0..9, ...
+        var labels = arange(10L, device: TorchRuntime.Device).repeat(SampleCount / 10);                                  // 0..9, 0..9, ...
         var sampler = new DdimSampler(config.CreateSchedule(), PredictionTarget.Noise, 25);
         using var noGrad = no_grad();
         var prompts = model.Encode(labels.data<long>().ToArray().Select(d => Prompts.For("mnist", (int)d)[0]).ToList());

@@ -49,7 +49,7 @@ public sealed class ConditionalUNet : nn.Module<Tensor, Tensor, Tensor, Tensor>
         int extraChannels = IsSpatial ? (int)conditionShape[0] : 0;
         time_mlp = nn.Sequential(nn.Linear(timeDim, e), nn.SiLU(), nn.Linear(e, e));
         if (!IsSpatial) condition_mlp = nn.Sequential(nn.Linear(conditionShape[0], e), nn.SiLU(), nn.Linear(e, e));
-        null_condition = nn.Parameter(zeros(conditionShape));
+        null_condition = nn.Parameter(zeros(conditionShape, device: CPU));   // built on the CPU like the layers, moved below
         conv_in = new ExactConv2d(imageChannels + extraChannels, c, 3, padding: 1);
         down1 = new ResidualBlock(c, c, e);
         downsample = new ExactConv2d(c, c2, 3, stride: 2, padding: 1);
@@ -61,6 +61,7 @@ public sealed class ConditionalUNet : nn.Module<Tensor, Tensor, Tensor, Tensor>
         norm_out = Norms.Group(c);
         conv_out = new ExactConv2d(c, imageChannels, 3, padding: 1);
         RegisterComponents();
+        this.to(Runtime.TorchRuntime.Device);
     }
 
     /// <summary>

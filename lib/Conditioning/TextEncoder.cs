@@ -18,6 +18,7 @@ public sealed class TextEncoder : nn.Module<Tensor, Tensor>
         embed = nn.Embedding(vocabularySize, dimension, padding_idx: Tokenizer.Padding);
         proj = nn.Linear(dimension, dimension);
         RegisterComponents();
+        this.to(Runtime.TorchRuntime.Device);
     }
 
     /// <summary>ids (B, L) padded with 0 → one vector per prompt (B, D): the mean of its word vectors, projected.</summary>

@@ -61,8 +61,8 @@ public static class Datasets
         if (labels.Values.Any(l => l >= classes.Length))
             throw new DataFileException(labelPath, $"a label is outside 0..{classes.Length - 1}.");
 
-        var x = tensor(images.Values, [images.Shape[0], 1, images.Shape[1], images.Shape[2]]).to(float32).div_(255f); // (N, 1, H, W)
-        var y = tensor(labels.Values, [labels.Shape[0]]).to(int64);
+        var x = tensor(images.Values, [images.Shape[0], 1, images.Shape[1], images.Shape[2]], device: CPU).to(float32).div_(255f); // (N, 1, H, W)
+        var y = tensor(labels.Values, [labels.Shape[0]], device: CPU).to(int64);
         return (x, y, classes);
     }
 
@@ -99,6 +99,6 @@ public static class Datasets
             throw new DataFileException(path, $"the gzip data is corrupt ({e.Message}).", e);
         }
         if (labels.Count == 0) throw new DataFileException(path, $"no rows for the {split} split.");
-        return (tensor(pixels.ToArray(), [labels.Count, 1, 8, 8]), tensor(labels.ToArray()), Digits);
+        return (tensor(pixels.ToArray(), [labels.Count, 1, 8, 8], device: CPU), tensor(labels.ToArray(), device: CPU), Digits);
     }
 }

@@ -37,6 +37,7 @@ public sealed class ExactConv2d : nn.Module<Tensor, Tensor>
         bias = hasBias ? nn.Parameter(reference.bias!.detach().clone()) : null;
         (this.stride, this.padding) = (stride, padding);
         RegisterComponents();
+        this.to(Runtime.TorchRuntime.Device);
     }
 
     public Tensor Weight => weight;

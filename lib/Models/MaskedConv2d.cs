@@ -23,6 +23,7 @@ public sealed class MaskedConv2d : nn.Module<Tensor, Tensor>
         conv = nn.Conv2d(inChannels, outChannels, kernelSize, padding: kernelSize / 2);
         mask = Mask(kernelSize, type).expand(outChannels, inChannels, kernelSize, kernelSize).contiguous();
         RegisterComponents();
+        this.to(Runtime.TorchRuntime.Device);
     }
 
     /// <summary>
@@ -36,7 +37,7 @@ public sealed class MaskedConv2d : nn.Module<Tensor, Tensor>
         for (int row = 0; row < kernelSize; row++)
             for (int col = 0; col < kernelSize; col++)
                 values[row * kernelSize + col] = row < c || (row == c && (col < c || (col == c && type == MaskType.B))) ? 1f : 0f;
-        return tensor(values, [kernelSize, kernelSize]);
+        return tensor(values, [kernelSize, kernelSize], device: Runtime.TorchRuntime.Device);
     }
 
     /// <summary>The unmasked kernel (out, in, k, k); the mask is applied at every forward pass.</summary>

@@ -31,6 +31,7 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>
         modules.Add(nn.Linear(width, outputs));
         layers = nn.Sequential(modules);
         RegisterComponents();
+        this.to(Runtime.TorchRuntime.Device);
     }
 
     public override Tensor forward(Tensor x) => layers.call(x.flatten(1)); // (B, inputs) -> (B, outputs)

@@ -20,14 +20,16 @@ public sealed class PerPixelNetworks : nn.Module<Tensor, Tensor>
         Runtime.Check.Positive("hidden", hidden);
         (this.height, this.width, this.levels) = (height, width, levels);
         int p = height * width;
-        // Uniform in +-1/sqrt(fan in), like nn.Linear; drawn from torch's global generator (Seeds.Set).
-        Parameter Init(long[] shape, int fanIn) => nn.Parameter(rand(shape).mul(2).sub(1).div(Math.Sqrt(fanIn)));
+        // Uniform in +-1/sqrt(fan in), like nn.Linear; drawn on the CPU from torch's global generator (Seeds.Set),
+        // like every layer's initial weights, then moved to the chosen device with the rest of the model.
+        Parameter Init(long[] shape, int fanIn) => nn.Parameter(rand(shape, device: CPU).mul(2).sub(1).div(Math.Sqrt(fanIn)));
         w1 = Init([p, p, hidden], p);
         b1 = Init([p, 1, hidden], p);
         w2 = Init([p, hidden, levels], hidden);
         b2 = Init([p, 1, levels], hidden);
-        visible = ones(p, p).tril(-1);
+        visible = ones(p, p, device: CPU).tril(-1);
         RegisterComponents();
+        this.to(Runtime.TorchRuntime.Device);
     }
 
     public int Positions => height * width;

@@ -26,6 +26,7 @@ public sealed class PixelCnn : nn.Module<Tensor, Tensor>
         head1 = nn.Conv2d(channels, channels, 1);
         head2 = nn.Conv2d(channels, levels, 1);
         RegisterComponents();
+        this.to(Runtime.TorchRuntime.Device);
     }
 
     /// <summary>Greys (B, 1, H, W) in [0, 1] to logits (B, K, H, W); the logits at pixel i see only pixels before i.</summary>

@@ -17,6 +17,7 @@ public sealed class SharedPixelNetwork : nn.Module<Tensor, Tensor, Tensor>
         (this.height, this.width, this.levels) = (height, width, levels);
         mlp = new Mlp(2 * height * width, hidden, levels, hiddenLayers);
         RegisterComponents();
+        this.to(Runtime.TorchRuntime.Device);
     }
 
     /// <summary>

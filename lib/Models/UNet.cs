@@ -41,6 +41,7 @@ public sealed class UNet : nn.Module<Tensor, Tensor, Tensor>
         norm_out = Norms.Group(c);
         conv_out = new ExactConv2d(c, imageChannels, 3, padding: 1);
         RegisterComponents();
+        this.to(Runtime.TorchRuntime.Device);
     }
 
     /// <summary>x: (B, C, H, W) noisy images; t: (B) step numbers. Returns (B, C, H, W).</summary>
@@ -79,6 +80,7 @@ public sealed class ResidualBlock : nn.Module<Tensor, Tensor, Tensor>
         conv2 = new ExactConv2d(outChannels, outChannels, 3, padding: 1);
         skip = inChannels == outChannels ? nn.Identity() : new ExactConv2d(inChannels, outChannels, 1);
         RegisterComponents();
+        this.to(Runtime.TorchRuntime.Device);
     }
 
     public override Tensor forward(Tensor x, Tensor emb)

@@ -13,6 +13,9 @@ public static class Seeds
     public static Generator Set(long seed)
     {
         manual_seed(seed);
-        return new Generator((ulong)seed, TorchRuntime.Device);
+        return Generator(seed);
     }
+
+    /// <summary>A random stream of its own, on <see cref="TorchRuntime.Device"/> like the tensors it will fill.</summary>
+    public static Generator Generator(long seed) => new((ulong)seed, TorchRuntime.Device);
 }

@@ -1,5 +1,7 @@
 // Where tensors live and how torch is started: the device is chosen once, here, and every
-// model, tensor and sampler reads it from TorchRuntime.Device. Introduced in chapter 1.
+// model, tensor and generator is created on TorchRuntime.Device. Models are built on the CPU and
+// then moved there (so a seed gives the same initial weights on every device); tensors and generators
+// are created there directly (device: TorchRuntime.Device, Seeds.Generator). Introduced in chapter 1.
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -8,12 +10,29 @@ namespace Workbook.Runtime;
 public static class TorchRuntime
 {
     static readonly Lazy<Device> chosen = new(() => ChooseDevice(Environment.GetEnvironmentVariable("WORKBOOK_DEVICE")));
+    static readonly AsyncLocal<Device?> testDevice = new();
 
     /// <summary>
     /// The device for the whole workbook: CUDA when a GPU is usable, else the CPU.
     /// Set WORKBOOK_DEVICE=cpu (or cuda) before the first use to choose by hand.
     /// </summary>
-    public static Device Device => chosen.Value;
+    public static Device Device => testDevice.Value ?? chosen.Value;
+
+    /// <summary>
+    /// For tests only: makes <see cref="Device"/> answer <paramref name="device"/> in the calling test's flow
+    /// (other tests running beside it still see the real one) until the result is disposed. The tests use
+    /// torch's "meta" device, which holds no data, to prove without a GPU that everything lands on Device.
+    /// </summary>
+    internal static IDisposable PretendDevice(Device device)
+    {
+        testDevice.Value = device;
+        return new Restore();
+    }
+
+    sealed class Restore : IDisposable
+    {
+        public void Dispose() => testDevice.Value = null;
+    }
 
     /// <summary>True when WORKBOOK_QUICK=1: notebooks and tests shrink their training to run in seconds.</summary>
     public static bool QuickMode => Environment.GetEnvironmentVariable("WORKBOOK_QUICK") is "1" or "true";
@@ -29,7 +48,7 @@ public static class TorchRuntime
     {
         try
         {
-            using var probe = ones(1);
+            using var probe = ones(1, device: CPU);
         }
         catch (Exception e) when (e is TypeInitializationException or DllNotFoundException or NotSupportedException)
         {
