@@ -17,8 +17,11 @@ public class RerunTests
         string folder = Path.Combine(root, "out", "tests", "rerun");
         Directory.CreateDirectory(folder);
 
-        // The same cells twice; the library path made absolute since this copy lives elsewhere.
-        var document = JsonNode.Parse(File.ReadAllText(source).Replace("\"../lib/bin/", $"\"{Path.Combine(root, "lib", "bin")}/"))!;
+        // The same cells twice; the setup script's path made absolute since this copy lives elsewhere.
+        string text = File.ReadAllText(source);
+        string moved = text.Replace("#load \\\"workbook.csx\\\"", $"#load \\\"{Path.Combine(root, "notebooks", "workbook.csx")}\\\"");
+        Assert.NotEqual(text, moved);
+        var document = JsonNode.Parse(moved)!;
         var cells = document["cells"]!.AsArray();
         int count = cells.Count;
         for (int i = 0; i < count; i++) cells.Add(cells[i]!.DeepClone());

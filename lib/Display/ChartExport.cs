@@ -28,7 +28,7 @@ public static partial class ChartExport
     /// <summary>A stand-alone HTML page of the chart with plotly.js inside: opens from disk with no network.</summary>
     public static string StandaloneHtml(GenericChart chart, string title) =>
         $"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{System.Net.WebUtility.HtmlEncode(title)}</title>" +
-        $"<script>{Notebook.PlotlyJs.Value}</script></head><body>{Notebook.ChartHtml(chart)}</body></html>";
+        $"<script>{ChartHtml.PlotlyJs.Value}</script></head><body>{ChartHtml.Fragment(chart)}</body></html>";
 
     /// <summary>
     /// Renders the chart to an image: "png" (at <paramref name="scale"/> times its size) or "svg".
@@ -48,8 +48,8 @@ public static partial class ChartExport
             string page = Path.Combine(folder, "chart.html");
             string id = "chart";
             File.WriteAllText(page,
-                $"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><script>{Notebook.PlotlyJs.Value}</script></head><body>" +
-                $"<div id=\"{id}\"></div><pre id=\"result\"></pre><script>var c={GenericChart.toJson(chart)};{Notebook.ProjectorFont}" +
+                $"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><script>{ChartHtml.PlotlyJs.Value}</script></head><body>" +
+                $"<div id=\"{id}\"></div><pre id=\"result\"></pre><script>var c={GenericChart.toJson(chart)};{ChartHtml.ProjectorFont}" +
                 $"Plotly.newPlot('{id}',c.data,c.layout,c.config).then(function(gd){{return Plotly.toImage(gd,{{format:'{format}',scale:{scale}}});}})" +
                 ".then(function(url){document.getElementById('result').textContent='RESULT:'+url+':END';});</script></body></html>");
             var start = new ProcessStartInfo(browser) { RedirectStandardOutput = true, RedirectStandardError = true };

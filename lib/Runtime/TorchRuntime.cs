@@ -2,6 +2,9 @@
 // model, tensor and generator is created on TorchRuntime.Device. Models are built on the CPU and
 // then moved there (so a seed gives the same initial weights on every device); tensors and generators
 // are created there directly (device: TorchRuntime.Device, Seeds.Generator). Introduced in chapter 1.
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Loader;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -39,6 +42,29 @@ public static class TorchRuntime
 
     /// <summary>Picks the full value normally and the quick one in quick mode.</summary>
     public static T FullOrQuick<T>(T full, T quick) => QuickMode ? quick : full;
+
+    /// <summary>
+    /// Runs when any Workbook type is first touched. Two fixes for a library loaded with #r into a notebook
+    /// kernel: (1) TorchSharp then only looks for its native library beside TorchSharp.dll, not in
+    /// runtimes/&lt;rid&gt;/native, so that library is loaded by its full path first; (2) the kernel ships
+    /// FSharp.Core 10.0 while Plotly.NET 6 asks for 10.1: it is handed the loaded one. Elsewhere both are harmless.
+    /// </summary>
+#pragma warning disable CA2255 // a module initialiser is exactly what a library loaded with #r needs here
+    [ModuleInitializer]
+    internal static void OnLoad()
+#pragma warning restore CA2255
+    {
+        AssemblyLoadContext.Default.Resolving += (_, name) => name.Name == "FSharp.Core"
+            ? AppDomain.CurrentDomain.GetAssemblies().FirstOrDefault(a => a.GetName().Name == "FSharp.Core")
+            : null;
+        string folder = Path.GetDirectoryName(typeof(torch).Assembly.Location) ?? "";
+        var (rid, file) = RuntimeInformation.IsOSPlatform(OSPlatform.Windows) ? ("win-x64", "LibTorchSharp.dll")
+                        : RuntimeInformation.IsOSPlatform(OSPlatform.OSX) ? ("osx-arm64", "libLibTorchSharp.dylib")
+                        : ("linux-x64", "libLibTorchSharp.so");
+        string native = Path.Combine(folder, "runtimes", rid, "native", file);
+        // On failure EnsureLoaded reports the cause at the first torch call, in words.
+        if (File.Exists(native)) NativeLibrary.TryLoad(native, out _);
+    }
 
     /// <summary>
     /// Loads the native torch library and runs one tiny operation, so a broken install fails here with

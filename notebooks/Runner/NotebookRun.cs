@@ -29,11 +29,11 @@ public static class NotebookRun
     public static IReadOnlyList<string> Notebooks(string root) =>
         Directory.GetFiles(Path.Combine(root, "notebooks"), "*.ipynb").Order(StringComparer.Ordinal).ToList();
 
-    /// <summary>Restores the local dotnet tools (dotnet-repl) and builds the library the notebooks load.</summary>
+    /// <summary>Restores the local dotnet tools (dotnet-repl) and builds what the notebooks load: the library and its kernel adapter.</summary>
     public static void Prepare(string root)
     {
         Dotnet(root, "tool restore", TimeSpan.FromMinutes(10));
-        Dotnet(root, "build lib/Workbook.csproj --nologo -v quiet", TimeSpan.FromMinutes(10));
+        Dotnet(root, "build notebooks/Kernel/Workbook.Kernel.csproj --nologo -v quiet", TimeSpan.FromMinutes(10));   // and the core, lib
     }
 
     /// <summary>

@@ -24,7 +24,7 @@ if (notebooks.Count == 0)
     return 1;
 }
 
-Console.WriteLine($"Preparing: dotnet tool restore, dotnet build lib ({(quick ? "quick" : "full")} mode, {notebooks.Count} notebooks)");
+Console.WriteLine($"Preparing: dotnet tool restore, dotnet build notebooks/Kernel ({(quick ? "quick" : "full")} mode, {notebooks.Count} notebooks)");
 NotebookRun.Prepare(root);
 
 var results = new List<NotebookResult>();
