@@ -82,6 +82,20 @@ public class RuntimeTests
     }
 
     [Fact]
+    public void Trainer_does_not_reserve_memory_for_steps_it_has_not_run()
+    {
+        var model = nn.Linear(1, 1);
+        var optimizer = optim.SGD(model.parameters(), 0.1);
+        using var cancel = new CancellationTokenSource();
+        var history = Trainer.Fit(optimizer, int.MaxValue, step =>
+        {
+            if (step == 2) cancel.Cancel();
+            return model.forward(ones(4, 1)).pow(2).mean();
+        }, cancellation: cancel.Token);
+        Assert.Equal(3, history.Losses.Count);
+    }
+
+    [Fact]
     public void Trainer_reports_divergence_in_words()
     {
         var model = nn.Linear(1, 1);

@@ -47,7 +47,7 @@ public static class Trainer
         Action? afterStep = null)
     {
         Runtime.Check.Positive("steps", steps);
-        var losses = new List<double>(steps);
+        var losses = new List<double>(Math.Min(steps, 100_000));   // grows past that: never reserve for steps not run
         var clock = Stopwatch.StartNew();
         var lastReport = TimeSpan.Zero;
         var parameters = optimizer.parameters().ToList();
