@@ -1,5 +1,11 @@
 // Every rule of the hyperparameter records and the device choice: a bad value stops before any
 // work with one message that names the value, says why, and what is allowed.
+using Workbook.Autoregression;
+using Workbook.Classroom;
+using Workbook.Conditioning;
+using Workbook.Diffusion;
+using Workbook.Metrics;
+using Workbook.Patches;
 using Workbook.Runtime;
 using Workbook.Training;
 
@@ -27,6 +33,50 @@ public class ValidationTests
     {
         var e = Assert.Throws<HyperparameterException>(() => config.Validate());
         Assert.Contains(message, e.Message);
+    }
+
+    // Valid values, each within its range, whose training would need far more memory than a laptop has.
+    public static TheoryData<Func<object>, string> RecordsTooLargeToTrain() => new()
+    {
+        { () => new DiffusionConfig(ImageSize: 32, Channels: 256, BatchSize: 65536).Validate(), "DiffusionConfig: training would need about 6872 GB" },
+        { () => new ConditionalDiffusionConfig(ImageSize: 32, Channels: 256, BatchSize: 65536).Validate(), "ConditionalDiffusionConfig: training would need" },
+        { () => new SketchModelConfig(ImageSize: 32, Channels: 256, BatchSize: 65536).Validate(), "SketchModelConfig: training would need" },
+        { () => new BlurryMeanConfig(ImageSize: 64, Hidden: 8192, BatchSize: 65536).Validate(), "BlurryMeanConfig: training would need" },
+        { () => new OnePixelConfig(ImageSize: 64, Hidden: 8192, BatchSize: 65536).Validate(), "OnePixelConfig: training would need" },
+        { () => new PixelByPixelConfig(Dataset: "mnist", ImageSize: 28, Hidden: 4096).Validate(), "PixelByPixelConfig: training would need" },
+        { () => new PixelCnnConfig(ImageSize: 64, Channels: 1024, Layers: 32, BatchSize: 65536).Validate(), "PixelCnnConfig: training would need" },
+        { () => new AnyOrderModelConfig(ImageSize: 28, Levels: 16, Hidden: 8192, BatchSize: 65536).Validate(), "AnyOrderModelConfig: training would need" },
+        { () => new ReferenceClassifierConfig(ImageSize: 64, Channels1: 512, Channels2: 512, BatchSize: 65536).Validate(), "ReferenceClassifierConfig: training would need" },
+    };
+
+    [Theory]
+    [MemberData(nameof(RecordsTooLargeToTrain))]
+    public void A_record_whose_training_would_not_fit_in_memory_is_refused_with_the_need_and_the_limit(Func<object> validate, string message)
+    {
+        var e = Assert.Throws<HyperparameterException>(validate);
+        Assert.Contains(message, e.Message);
+        Assert.Contains("more than the workbook's limit of 8 GB", e.Message);
+        Assert.Contains("Lower one of BatchSize", e.Message);
+    }
+
+    [Fact]
+    public void The_memory_estimate_is_the_weights_with_adams_state_plus_one_batchs_activations()
+    {
+        // 1,000 weights (4 float32 copies) and 10 values per example for 100 examples: 4 * (4,000 + 1,000) bytes.
+        Assert.Equal(20_000, MemoryBudget.TrainingBytes(1000, 10, 100));
+        Assert.Equal("6872 GB", MemoryBudget.Size(6.8719e12));
+        Assert.Equal("8 GB", MemoryBudget.Size(MemoryBudget.LimitBytes));
+        Assert.Equal("321 MB", MemoryBudget.Size(3.21e8));
+    }
+
+    [Fact]
+    public void Every_shipped_record_and_the_larger_settings_chapters_suggest_fit_in_memory()
+    {
+        ShippedModels.AnyOrder.Validate(); ShippedModels.NoisePredictor.Validate(); ShippedModels.TextToDigit.Validate(); ShippedModels.SketchToDigit.Validate();
+        new ReferenceClassifierConfig().Validate();
+        new DiffusionConfig(ImageSize: 32, Channels: 64, BatchSize: 128).Validate();   // about 3.4 GB
+        new BlurryMeanConfig(ImageSize: 64, Hidden: 8192).Validate();
+        new PixelByPixelConfig(Dataset: "mnist", ImageSize: 14, Hidden: 256).Validate();
     }
 
     [Fact]

@@ -27,6 +27,7 @@ public sealed record SketchModelConfig(
         DiffusionConfig.CheckScheduleAndNetwork(ImageSize, TimeSteps, Schedule, Channels, TimeEmbedding);
         Check.InRange(nameof(SketchSize), SketchSize, 1, ImageSize);
         Check.Training(TrainingSteps, BatchSize, LearningRate, nameof(TrainingSteps));
+        DiffusionConfig.CheckUNetMemory(nameof(SketchModelConfig), ImageSize, Channels, TimeEmbedding, BatchSize);
         return this;
     }
 

@@ -1,6 +1,7 @@
-// How much memory the workbook lets one piece of work take: a shape is checked before a tensor of it
-// is drawn (TorchSharp 0.107's rand does not report a failed allocation or a negative size: the
-// process dies later, SIGSEGV), so a bad size ends in one clear exception instead of a dead kernel.
+// How much memory the workbook lets one piece of work take. Every training record estimates what its
+// training needs in Validate and refuses more than the limit before any work (instead of a native
+// allocator error minutes later); a shape is checked before a tensor of it is drawn (TorchSharp 0.107's
+// rand does not report a failed allocation or a negative size: the process dies later, SIGSEGV).
 using System.Globalization;
 
 namespace Workbook.Runtime;
@@ -26,8 +27,30 @@ public static class MemoryBudget
                 $"{Size(LimitBytes)} one tensor may take here (MemoryBudget.LimitBytes). Use a smaller batch or image.");
     }
 
+    /// <summary>
+    /// Memory to train a model of <paramref name="parameters"/> float32 weights with Adam (4 copies: weights, gradients
+    /// and Adam's two averages) on batches whose every example keeps <paramref name="valuesPerExample"/> float32 values
+    /// for the backward pass. Each record's Validate estimates its two numbers from its own sizes.
+    /// </summary>
+    public static double TrainingBytes(double parameters, double valuesPerExample, int batchSize) =>
+        4.0 * (4 * parameters + valuesPerExample * batchSize);
+
+    /// <summary>
+    /// Refuses, before any work, a record whose training would need more than <see cref="LimitBytes"/>: the message says
+    /// how much, the limit and which of the record's values to lower (<paramref name="lower"/>, e.g. "BatchSize = 65536, Channels = 256").
+    /// </summary>
+    public static void CheckTraining(string record, double parameters, double valuesPerExample, int batchSize, string lower)
+    {
+        double bytes = TrainingBytes(parameters, valuesPerExample, batchSize);
+        if (bytes > LimitBytes)
+            throw new HyperparameterException(
+                $"{record}: training would need about {Size(bytes)} of memory ({Size(4.0 * valuesPerExample * batchSize)} for one batch's " +
+                $"activations, {Size(16 * parameters)} for the weights and Adam's state), more than the workbook's limit of " +
+                $"{Size(LimitBytes)} (MemoryBudget.LimitBytes). Lower one of {lower}.");
+    }
+
     /// <summary>A byte count for people: "68.7 GB", "512 MB".</summary>
     public static string Size(double bytes) => bytes >= 1e9
-        ? (bytes / 1e9).ToString("0.#", CultureInfo.InvariantCulture) + " GB"
+        ? (bytes / 1e9).ToString(bytes >= 1e11 ? "0" : "0.#", CultureInfo.InvariantCulture) + " GB"
         : (bytes / 1e6).ToString("0", CultureInfo.InvariantCulture) + " MB";
 }
