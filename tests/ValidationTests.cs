@@ -79,6 +79,33 @@ public class ValidationTests
         new PixelByPixelConfig(Dataset: "mnist", ImageSize: 14, Hidden: 256).Validate();
     }
 
+    // The training recipes validate the record they are given before any step.
+    static readonly Data.ImageDataset Tiny = SyntheticData.Digits(32, seed: 5);   // 8x8 images
+    static readonly DiffusionConfig SmallDiffusion = new(ImageSize: 8, TimeSteps: 10, Channels: 8, TimeEmbedding: 8, TrainingSteps: 2, BatchSize: 4);
+    static readonly SketchModelConfig SmallSketch = new(ImageSize: 8, SketchSize: 4, TimeSteps: 10, Channels: 8, TimeEmbedding: 8, TrainingSteps: 2, BatchSize: 4);
+
+    public static TheoryData<Action, string> RecipesGivenBadRecords() => new()
+    {
+        { () => DiffusionTraining.Train(new Models.UNet(8, 8), SmallDiffusion with { BatchSize = 0 }, Tiny), "BatchSize = 0 is out of range" },
+        { () => DiffusionTraining.Train(new Models.UNet(8, 8), SmallDiffusion with { Target = (PredictionTarget)99 }, Tiny), "Target = 99 is not a prediction target" },
+        { () => DiffusionTraining.Train(new Models.UNet(8, 8), SmallDiffusion with { TimeSteps = 0 }, Tiny), "TimeSteps = 0 is out of range" },
+        { () => DiffusionTraining.Train(new Models.UNet(8, 8), SmallDiffusion with { ImageSize = 14 }, Tiny), "the data's images are 8x8; the record asks for ImageSize = 14" },
+        { () => SketchModel.Train(SketchModel.Build(SmallSketch), SmallSketch with { BatchSize = 0 }, Tiny), "BatchSize = 0 is out of range" },
+        { () => SketchModel.Train(SketchModel.Build(SmallSketch), SmallSketch with { TimeSteps = 0 }, Tiny), "TimeSteps = 0 is out of range" },
+        { () => SketchModel.Train(SketchModel.Build(SmallSketch), SmallSketch with { ImageSize = 14 }, Tiny), "the data's images are 8x8; the record asks for ImageSize = 14" },
+        { () => AnyOrderTraining.Train(AnyOrderTraining.Build(new AnyOrderModelConfig(ImageSize: 14, Hidden: 8, Steps: 2)), GreyLevels.Quantise(Tiny.Images, 4)), "levels of shape (32, 1, 8, 8) and type Int64; the model's record asks for int64 level indices of shape (N, 1, 14, 14)" },
+        { () => AnyOrderTraining.Train(AnyOrderTraining.Build(new AnyOrderModelConfig(ImageSize: 8, Hidden: 8, Steps: 2)), GreyLevels.Quantise(Tiny.Images, 16)), "levels run from 0 to 15; the model's record has Levels = 4" },
+        { () => Tiny.RandomBatch(0, new Generator(0)), "size = 0: it counts something" },
+    };
+
+    [Theory]
+    [MemberData(nameof(RecipesGivenBadRecords))]
+    public void A_training_recipe_refuses_a_bad_record_before_its_first_step(Action train, string message)
+    {
+        var e = Assert.ThrowsAny<ArgumentException>(train);
+        Assert.Contains(message, e.Message);
+    }
+
     [Fact]
     public void Asking_for_a_missing_gpu_or_an_unknown_device_says_what_to_do()
     {

@@ -51,6 +51,8 @@ public static class SketchModel
     /// </summary>
     public static TrainingHistory Train(ConditionalUNet net, SketchModelConfig config, ImageDataset data, IProgress<TrainingProgress>? progress = null)
     {
+        config.Validate();
+        data.CheckSize(config.ImageSize);
         var schedule = config.CreateSchedule();
         var generator = new Generator((ulong)config.Seed + 1, TorchRuntime.Device);
         var history = Trainer.Fit(optim.Adam(net.parameters(), lr: config.LearningRate), config.TrainingSteps, _ =>
