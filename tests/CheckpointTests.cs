@@ -96,6 +96,29 @@ public class CheckpointTests : IDisposable
     }
 
     [Fact]
+    public void LoadOrTrain_says_when_the_training_it_ran_was_cancelled()
+    {
+        var (_, source) = Checkpoint.LoadOrTrain("never-shipped", new TinyConfig(), () => Build(new TinyConfig()),
+            _ => new TrainingHistory([1.0, 0.5], TimeSpan.FromSeconds(3), StepsPlanned: 300, Cancelled: true));
+        Assert.False(source.FromCheckpoint);
+        Assert.Contains("cancelled at step 2 of 300", source.Description);
+        Assert.DoesNotContain("trained never-shipped now", source.Description);
+    }
+
+    [Fact]
+    public void A_shipped_model_whose_training_is_cancelled_is_not_saved()
+    {
+        string mnist = Path.Combine(Workbook.Runner.NotebookRun.RepositoryRoot(), "data", "mnist");
+        Directory.CreateDirectory(Path.Combine(folder, "mnist"));
+        foreach (string file in Directory.GetFiles(mnist, "train-*")) File.Copy(file, Path.Combine(folder, "mnist", Path.GetFileName(file)));
+        using var cancel = new CancellationTokenSource();
+        cancel.Cancel();
+        var e = Assert.Throws<OperationCanceledException>(() => Workbook.Classroom.ShippedModels.TrainAndSave(Workbook.Classroom.ShippedModels.AnyOrderName, cancellation: cancel.Token));
+        Assert.Contains("cancelled at step 0 of 2500", e.Message);
+        Assert.False(File.Exists(Checkpoint.PathFor(Workbook.Classroom.ShippedModels.AnyOrderName)));
+    }
+
+    [Fact]
     public void A_loaded_checkpoint_brings_the_loss_curve_it_was_trained_with()
     {
         var config = new TinyConfig();

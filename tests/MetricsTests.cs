@@ -147,6 +147,21 @@ public class MetricsTests
     }
 
     [Fact]
+    public void A_cancelled_training_is_recorded_as_cancelled_and_never_saved_as_a_checkpoint()
+    {
+        string folder = Directory.CreateTempSubdirectory("checkpoint").FullName;
+        using var cancel = new CancellationTokenSource();
+        cancel.Cancel();
+        var config = new ReferenceClassifierConfig() with { Channels1 = 2, Channels2 = 2, Features = 4, Steps = 50 };
+        var (classifier, manifest) = ReferenceClassifier.Train(config, cancellation: cancel.Token);
+        Assert.Equal(0, manifest.CancelledAtStep);
+        var e = Assert.Throws<OperationCanceledException>(() => ClassifierCheckpoint.Save(classifier, manifest, Path.Combine(folder, "c.bin")));
+        Assert.Contains("cancelled at step 0 of 50", e.Message);
+        Assert.Empty(Directory.GetFiles(folder));
+        Directory.Delete(folder, true);
+    }
+
+    [Fact]
     public void Save_then_load_gives_the_same_network_and_leaves_no_temporary_file()
     {
         string folder = Directory.CreateTempSubdirectory("checkpoint").FullName;

@@ -49,7 +49,7 @@ public static class SketchModel
     /// Trains <paramref name="net"/> to predict the noise in noised images (in [0, 1], scaled to [-1, 1] here)
     /// given their own sketches, as chapter 9 does.
     /// </summary>
-    public static TrainingHistory Train(ConditionalUNet net, SketchModelConfig config, ImageDataset data, IProgress<TrainingProgress>? progress = null)
+    public static TrainingHistory Train(ConditionalUNet net, SketchModelConfig config, ImageDataset data, IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
     {
         config.Validate();
         data.CheckSize(config.ImageSize);
@@ -61,7 +61,7 @@ public static class SketchModel
             var x0 = x * 2 - 1;
             var example = TrainingExamples.Make(schedule, PredictionTarget.Noise, x0, generator);
             return nn.functional.mse_loss(net.forward(example.Xt, example.T, Sketches.Coarse(x0, config.SketchSize)), example.Target);
-        }, progress);
+        }, progress, cancellation);
         net.eval();
         return history;
     }

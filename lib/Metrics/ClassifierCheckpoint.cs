@@ -13,7 +13,9 @@ public sealed record ClassifierManifest(
     double TrainingSeconds,            // wall-clock training time on the machine that trained it
     int Threads,                       // torch's CPU threads while training: same seed and thread count, same weights
     double TestAccuracy,               // share of the test split classified correctly
-    string Sha256);                    // SHA-256 of the weights file, lowercase hex
+    string Sha256,                     // SHA-256 of the weights file, lowercase hex
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    int? CancelledAtStep = null);      // null: trained all Config.Steps; else the step training was cancelled at (never saved)
 
 public static class ClassifierCheckpoint
 {
@@ -39,6 +41,10 @@ public static class ClassifierCheckpoint
     /// </summary>
     public static ClassifierManifest Save(ReferenceClassifier classifier, ClassifierManifest manifest, string weightsPath)
     {
+        if (manifest.CancelledAtStep is int step)
+            throw new OperationCanceledException(
+                $"{weightsPath}: not saved, because training was cancelled at step {step} of {manifest.Config.Steps}; a partly trained " +
+                "classifier is not saved as a finished one. Train again and let it finish.");
         string full = Path.GetFullPath(weightsPath);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         string temporary = full + ".partial";

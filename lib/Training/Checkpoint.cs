@@ -127,7 +127,8 @@ public static class Checkpoint
         var history = train(model);
         model.eval();
         string why = retrain ? "Retrain = true" : File.Exists(path) ? "the config differs from the shipped checkpoint's" : "no checkpoint is shipped for it";
-        return (model, new ModelSource(false, $"trained {name} now in {history.Elapsed.TotalSeconds:F0} s ({why})", null, history));
+        string done = history.Cancelled ? $"training {name} was {history.CancelledAt}: the model is only partly trained" : $"trained {name} now in {history.Elapsed.TotalSeconds:F0} s";
+        return (model, new ModelSource(false, $"{done} ({why})", null, history));
     }
 
     public static string Sha256Of(string path)
