@@ -162,6 +162,24 @@ public class MetricsTests
     }
 
     [Fact]
+    public void A_failed_manifest_write_leaves_the_previous_classifier_pair_intact()
+    {
+        string folder = Directory.CreateTempSubdirectory("checkpoint").FullName;
+        var config = new ReferenceClassifierConfig() with { Channels1 = 2, Channels2 = 2, Features = 4 };
+        string path = Path.Combine(folder, "c.bin");
+        ClassifierCheckpoint.Save(new ReferenceClassifier(config), new ClassifierManifest(config, 10, 1, 1, 0.5, ""), path);
+        string weightsBefore = ClassifierCheckpoint.Sha256Of(path), manifestBefore = File.ReadAllText(ClassifierCheckpoint.ManifestPath(path));
+        Directory.CreateDirectory(ClassifierCheckpoint.ManifestPath(path) + ".partial");   // the manifest's temporary file cannot be written
+        var e = Assert.Throws<CheckpointException>(() => ClassifierCheckpoint.Save(new ReferenceClassifier(config with { Seed = 4 }), new ClassifierManifest(config, 10, 1, 1, 0.5, ""), path));
+        Assert.Contains("previous checkpoint is unchanged", e.Message);
+        Assert.Equal(weightsBefore, ClassifierCheckpoint.Sha256Of(path));
+        Assert.Equal(manifestBefore, File.ReadAllText(ClassifierCheckpoint.ManifestPath(path)));
+        Assert.Equal(["c.bin", "c.json", "c.json.partial"], Directory.GetFileSystemEntries(folder).Select(f => Path.GetFileName(f)!).Order().ToArray());
+        ClassifierCheckpoint.Load(path, config);
+        Directory.Delete(folder, true);
+    }
+
+    [Fact]
     public void Save_then_load_gives_the_same_network_and_leaves_no_temporary_file()
     {
         string folder = Directory.CreateTempSubdirectory("checkpoint").FullName;

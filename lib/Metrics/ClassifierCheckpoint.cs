@@ -36,8 +36,8 @@ public static class ClassifierCheckpoint
     public static string ManifestPath(string weightsPath) => Path.ChangeExtension(weightsPath, ".json");
 
     /// <summary>
-    /// Writes the weights and the manifest (with the weights' SHA-256 filled in), each through a temporary
-    /// file and a rename, so an interrupted save never leaves half a file. Returns the manifest written.
+    /// Writes the weights and the manifest (with the weights' SHA-256 filled in) as a pair: both to temporary files,
+    /// then both renamed into place, so a failed or interrupted save leaves the previous pair intact. Returns the manifest written.
     /// </summary>
     public static ClassifierManifest Save(ReferenceClassifier classifier, ClassifierManifest manifest, string weightsPath)
     {
@@ -45,14 +45,13 @@ public static class ClassifierCheckpoint
             throw new OperationCanceledException(
                 $"{weightsPath}: not saved, because training was cancelled at step {step} of {manifest.Config.Steps}; a partly trained " +
                 "classifier is not saved as a finished one. Train again and let it finish.");
-        string full = Path.GetFullPath(weightsPath);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        string temporary = full + ".partial";
-        classifier.save(temporary);
-        var complete = manifest with { Config = classifier.Config, Classes = classifier.Classes, Sha256 = Sha256Of(temporary) };
-        File.Move(temporary, full, overwrite: true);
-        Display.Export.WriteAtomically(ManifestPath(full), JsonSerializer.SerializeToUtf8Bytes(complete, Json));
-        return complete;
+        ClassifierManifest? complete = null;
+        Checkpoint.WritePair(weightsPath, temporary => classifier.save(temporary), weights =>
+        {
+            complete = manifest with { Config = classifier.Config, Classes = classifier.Classes, Sha256 = Sha256Of(weights) };
+            return JsonSerializer.SerializeToUtf8Bytes(complete, Json);
+        });
+        return complete!;
     }
 
     /// <summary>
@@ -93,7 +92,7 @@ public static class ClassifierCheckpoint
         catch (Runtime.HyperparameterException e) { throw new CheckpointException(manifestPath, $"the manifest's config is invalid: {e.Message}", e); }
         var classifier = new ReferenceClassifier(manifest.Config, manifest.Classes);
         try { classifier.load(weightsPath, strict: true); }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or KeyNotFoundException)
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or KeyNotFoundException or System.Runtime.InteropServices.ExternalException)
         {
             throw new CheckpointException(weightsPath,
                 $"wrong architecture: the weights do not fit the network the manifest describes ({e.Message}). {fix}", e);
