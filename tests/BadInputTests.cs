@@ -1,6 +1,7 @@
-// Bad sizes handed to the code that draws uniform noise: one clear exception each. TorchSharp 0.107's
+// Bad sizes handed to the code that draws random numbers: one clear exception each. TorchSharp 0.107's
 // rand does not report a negative size or a failed allocation; the process dies later (SIGSEGV, seen
 // in a separate process before these guards existed), so every path to it checks the shape first.
+// The samplers check theirs too (randn and zeros fail there with the native allocator's words).
 using Workbook.Autoregression;
 using Workbook.Conditioning;
 using Workbook.Models;
@@ -55,6 +56,17 @@ public class BadInputTests
         Assert.Contains("ConditionalUNet.DropCondition", Assert.Throws<ArgumentException>(() => net.DropCondition(zeros(1, 4).expand(1L << 40, 4), 0.5, new Generator(0))).Message);
         Assert.Contains("this model expects (3, 4)", Assert.Throws<ArgumentException>(() => net.DropCondition(zeros(3, 5), 0.5, new Generator(0))).Message);
         Assert.Contains("a single number", Assert.Throws<ArgumentException>(() => net.DropCondition(zeros([]), 0.5, new Generator(0))).Message);
+    }
+
+    [Fact]
+    public void Sampling_a_batch_of_a_negative_or_too_large_shape_is_refused_before_the_noise_is_drawn()
+    {
+        var sampler = new Workbook.Diffusion.DdimSampler(Workbook.Diffusion.NoiseSchedule.Linear(10), Workbook.Diffusion.PredictionTarget.Noise, 2);
+        Assert.Contains("negative size", Assert.Throws<ArgumentException>(() => sampler.Generate((x, t) => x, [-1, 1, 8, 8], new Generator(0))).Message);
+        Assert.Contains("Sampler.Generate: a tensor of shape (1048576, 1, 64, 64)", Assert.Throws<ArgumentException>(() => sampler.Generate((x, t) => x, [1 << 20, 1, 64, 64], new Generator(0))).Message);
+        PixelPredictor uniform = (canvas, positions) => zeros(canvas.shape[0], positions.Length, 4);
+        Assert.Contains("AutoregressiveSampler.Sample", Assert.Throws<ArgumentException>(() => AutoregressiveSampler.Sample(uniform, new RasterOrder(), 1 << 30, 64, 64, 4, new SamplingConfig(), new Generator(0))).Message);
+        Assert.Contains("height = 0", Assert.Throws<HyperparameterException>(() => AutoregressiveSampler.Sample(uniform, new RasterOrder(), 2, 0, 8, 4, new SamplingConfig(), new Generator(0))).Message);
     }
 
     [Fact]
