@@ -70,6 +70,16 @@ public class BadInputTests
     }
 
     [Fact]
+    public void Evaluating_in_chunks_of_zero_images_is_refused_instead_of_looping_forever()
+    {
+        // Both looped forever before (seen in a separate process, killed after 20 s).
+        var judge = new Workbook.Metrics.ReferenceClassifier(new Workbook.Metrics.ReferenceClassifierConfig(Channels1: 2, Channels2: 2, Features: 4));
+        var data = new Workbook.Data.ImageDataset("blank", zeros(4, 1, 14, 14), zeros([4], int64), ["0", "1"]);
+        Assert.Contains("batchSize = 0", Assert.Throws<HyperparameterException>(() => judge.Accuracy(data, batchSize: 0)).Message);
+        Assert.Contains("chunk = 0", Assert.Throws<HyperparameterException>(() => Likelihood.MeanNatsPerImage(x => zeros(x.shape[0], 4, 8, 8), zeros(4, 1, 8, 8), 4, chunk: 0)).Message);
+    }
+
+    [Fact]
     public void Prompts_for_labels_that_are_huge_misshapen_or_out_of_range_are_refused()
     {
         var table = new PromptTable("mnist");

@@ -62,6 +62,7 @@ public sealed class ReferenceClassifier : nn.Module<Tensor, Tensor>
     /// <summary>Share of images whose most likely class is their label (evaluated in batches, no gradients).</summary>
     public double Accuracy(ImageDataset data, int batchSize = 2000)
     {
+        Check.Positive(nameof(batchSize), batchSize);
         using var noGrad = no_grad();
         long correct = 0;
         for (long start = 0; start < data.Count; start += batchSize)
