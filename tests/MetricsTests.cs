@@ -132,6 +132,17 @@ public class MetricsTests
     }
 
     [Fact]
+    public void A_manifest_with_an_impossible_class_count_is_refused_as_a_checkpoint_problem()
+    {
+        var (weights, folder) = CopyOfShipped();
+        string manifest = ClassifierCheckpoint.ManifestPath(weights);
+        File.WriteAllText(manifest, File.ReadAllText(manifest).Replace("\"Classes\": 10", "\"Classes\": 0"));
+        var e = Assert.Throws<CheckpointException>(() => ClassifierCheckpoint.Load(weights));
+        Assert.Contains("classes = 0 is out of range", e.Message);
+        Directory.Delete(folder, true);
+    }
+
+    [Fact]
     public void Weights_that_do_not_fit_the_manifest_are_refused()
     {
         var (weights, folder) = CopyOfShipped();

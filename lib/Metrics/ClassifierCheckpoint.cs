@@ -88,9 +88,9 @@ public static class ClassifierCheckpoint
                     "Load it with its own config, or train a classifier for the config you want.");
         }
 
-        try { manifest.Config.Validate(); }
+        ReferenceClassifier classifier;
+        try { classifier = new ReferenceClassifier(manifest.Config, manifest.Classes); }   // validates the config and the class count
         catch (Runtime.HyperparameterException e) { throw new CheckpointException(manifestPath, $"the manifest's config is invalid: {e.Message}", e); }
-        var classifier = new ReferenceClassifier(manifest.Config, manifest.Classes);
         try { classifier.load(weightsPath, strict: true); }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or KeyNotFoundException or System.Runtime.InteropServices.ExternalException)
         {
