@@ -96,6 +96,29 @@ public class CheckpointTests : IDisposable
     }
 
     [Fact]
+    public void LoadOrTrain_says_when_the_training_it_ran_was_cancelled()
+    {
+        var (_, source) = Checkpoint.LoadOrTrain("never-shipped", new TinyConfig(), () => Build(new TinyConfig()),
+            _ => new TrainingHistory([1.0, 0.5], TimeSpan.FromSeconds(3), StepsPlanned: 300, Cancelled: true));
+        Assert.False(source.FromCheckpoint);
+        Assert.Contains("cancelled at step 2 of 300", source.Description);
+        Assert.DoesNotContain("trained never-shipped now", source.Description);
+    }
+
+    [Fact]
+    public void A_shipped_model_whose_training_is_cancelled_is_not_saved()
+    {
+        string mnist = Path.Combine(Workbook.Runner.NotebookRun.RepositoryRoot(), "data", "mnist");
+        Directory.CreateDirectory(Path.Combine(folder, "mnist"));
+        foreach (string file in Directory.GetFiles(mnist, "train-*")) File.Copy(file, Path.Combine(folder, "mnist", Path.GetFileName(file)));
+        using var cancel = new CancellationTokenSource();
+        cancel.Cancel();
+        var e = Assert.Throws<OperationCanceledException>(() => Workbook.Classroom.ShippedModels.TrainAndSave(Workbook.Classroom.ShippedModels.AnyOrderName, cancellation: cancel.Token));
+        Assert.Contains("cancelled at step 0 of 2500", e.Message);
+        Assert.False(File.Exists(Checkpoint.PathFor(Workbook.Classroom.ShippedModels.AnyOrderName)));
+    }
+
+    [Fact]
     public void A_loaded_checkpoint_brings_the_loss_curve_it_was_trained_with()
     {
         var config = new TinyConfig();
@@ -106,11 +129,76 @@ public class CheckpointTests : IDisposable
     }
 
     [Fact]
-    public void A_checkpoint_saved_without_losses_loads_with_no_history()
+    public void A_checkpoint_saved_without_losses_loads_with_an_empty_curve_and_its_training_time()
     {
         Saved(new TinyConfig(), out _);
         var (_, source) = Checkpoint.LoadOrTrain("tiny", new TinyConfig(), () => Build(new TinyConfig()), _ => throw new InvalidOperationException("should not train"));
         Assert.True(source.FromCheckpoint);
-        Assert.Null(source.History);
+        Assert.NotNull(source.History);
+        Assert.Empty(source.History.Losses);
+        Assert.Equal(1.5, source.History.Elapsed.TotalSeconds, 6);
+        Assert.Contains("no losses recorded", Plotly.NET.GenericChart.toJson(Workbook.Display.Charts.Loss(source.History.Losses)));   // the chart copes
+    }
+
+    [Fact]
+    public void A_failed_manifest_write_leaves_the_previous_pair_intact_and_no_temporary_file()
+    {
+        string path = Saved(new TinyConfig(), out _);
+        string weightsBefore = Checkpoint.Sha256Of(path), manifestBefore = File.ReadAllText(Checkpoint.ManifestPath(path));
+        string blocked = Checkpoint.ManifestPath(path) + ".partial";
+        Directory.CreateDirectory(blocked);   // the manifest's temporary file cannot be written: the save fails after the weights
+        var e = Assert.Throws<CheckpointException>(() => Checkpoint.Save(new Mlp(4, 8, 2), path, new TinyConfig(Steps: 5), "none", 1, new Dictionary<string, double>()));
+        Assert.Contains("previous checkpoint is unchanged", e.Message);
+        Assert.Equal(weightsBefore, Checkpoint.Sha256Of(path));
+        Assert.Equal(manifestBefore, File.ReadAllText(Checkpoint.ManifestPath(path)));
+        Directory.Delete(blocked);
+        Assert.Equal(["tiny.bin", "tiny.json"], Directory.GetFileSystemEntries(Path.GetDirectoryName(path)!).Select(f => Path.GetFileName(f)!).Order().ToArray());
+        Checkpoint.Load(Build(new TinyConfig()), path, new TinyConfig());
+    }
+
+    [Fact]
+    public void A_manifest_whose_weights_are_missing_is_reported_not_silently_retrained()
+    {
+        string path = Saved(new TinyConfig(), out _);
+        File.Delete(path);
+        var e = Assert.Throws<CheckpointException>(() => Checkpoint.LoadOrTrain("tiny", new TinyConfig(), () => Build(new TinyConfig()), _ => throw new InvalidOperationException("should not train")));
+        Assert.Contains("tiny.bin: the weights file is missing", e.Message);
+        Assert.Contains("git checkout -- data/checkpoints", e.Message);
+        Assert.Contains("Retrain = true", e.Message);
+    }
+
+    /// <summary>Replaces the weights with other bytes and writes their checksum into the manifest, as a careless copy would.</summary>
+    static void ReplaceWeights(string path, byte[] bytes)
+    {
+        string old = Checkpoint.Sha256Of(path);
+        File.WriteAllBytes(path, bytes);
+        string manifest = Checkpoint.ManifestPath(path);
+        File.WriteAllText(manifest, File.ReadAllText(manifest).Replace(old, Checkpoint.Sha256Of(path)));
+    }
+
+    [Fact]
+    public void Weights_replaced_with_a_matching_checksum_but_unreadable_are_refused_naming_the_file()
+    {
+        string path = Saved(new TinyConfig(), out _);
+        ReplaceWeights(path, File.ReadAllBytes(path)[..40]);   // cut short
+        var truncated = Assert.Throws<CheckpointException>(() => Checkpoint.Load(Build(new TinyConfig()), path, new TinyConfig()));
+        Assert.Contains("tiny.bin: the weights do not fit this model", truncated.Message);
+
+        string other = Path.Combine(folder, "other.bin");
+        Checkpoint.Save(new Mlp(4, 8, 2, hiddenLayers: 1), other, new TinyConfig(), "none", 1, new Dictionary<string, double>());
+        ReplaceWeights(path, File.ReadAllBytes(other));        // another architecture's weights
+        var mismatched = Assert.Throws<CheckpointException>(() => Checkpoint.Load(Build(new TinyConfig()), path, new TinyConfig()));
+        Assert.Contains("tiny.bin: the weights do not fit this model", mismatched.Message);
+    }
+
+    [Fact]
+    public void A_config_mismatch_names_the_keys_that_differ_with_both_values()
+    {
+        string path = Saved(new TinyConfig(), out _);
+        var e = Assert.Throws<CheckpointException>(() => Checkpoint.Load(Build(new TinyConfig()), path, new TinyConfig(Hidden: 8, Steps: 4)));
+        Assert.Contains("Steps = 3 in the checkpoint, 4 asked for", e.Message);
+        Assert.DoesNotContain("Hidden", e.Message);
+        var (_, source) = Checkpoint.LoadOrTrain("tiny", new TinyConfig(Steps: 9), () => Build(new TinyConfig()), _ => new TrainingHistory([1.0], TimeSpan.FromSeconds(1)));
+        Assert.Contains("Steps = 3 in the checkpoint, 9 asked for", source.Description);
     }
 }

@@ -27,6 +27,44 @@ public class ConditioningTests
     }
 
     [Fact]
+    public void A_null_prompt_or_an_empty_list_is_refused_in_words()
+    {
+        Assert.Contains("a prompt is null", Assert.Throws<HyperparameterException>(() => Digits.Encode(null!)).Message);
+        Assert.Contains("prompt 2 of 2 is null", Assert.Throws<HyperparameterException>(() => Digits.EncodeBatch(["seven", null!])).Message);
+        Assert.Contains("no prompts", Assert.Throws<HyperparameterException>(() => Digits.EncodeBatch([])).Message);
+        Assert.Contains("no prompts", Assert.Throws<HyperparameterException>(() => Digits.EncodeBatch(null!)).Message);
+    }
+
+    [Fact]
+    public void A_long_unknown_prompt_is_echoed_cut_short()
+    {
+        string prompt = string.Concat(Enumerable.Repeat("dragon ", 1500));   // 10,500 characters
+        var e = Assert.Throws<HyperparameterException>(() => Digits.Encode(prompt));
+        Assert.Contains("…", e.Message);
+        Assert.Contains("10,500 characters", e.Message);
+        Assert.True(e.Message.Length < 600, $"the message has {e.Message.Length} characters");
+        string word = new('q', 10_000);
+        var one = Assert.Throws<HyperparameterException>(() => Digits.Encode(word));
+        Assert.True(one.Message.Length < 600, $"the message has {one.Message.Length} characters");
+    }
+
+    [Fact]
+    public void Characters_the_tokenizer_does_not_know_are_named_not_dropped()
+    {
+        var e = Assert.Throws<HyperparameterException>(() => Digits.Encode("seven\U0001F600"));
+        Assert.Contains("'\U0001F600' (U+1F600)", e.Message);
+        Assert.Contains("sev", Assert.Throws<HyperparameterException>(() => Digits.Encode("sev\u00e9n")).Message);
+        Assert.Contains("(U+00E9)", Assert.Throws<HyperparameterException>(() => Digits.Encode("sev\u00e9n")).Message);
+        Assert.Equal(Digits.Encode("seven"), Digits.Encode("  seven... "));   // spaces and ASCII punctuation still separate words
+    }
+
+    [Fact]
+    public void Prompts_for_an_unknown_dataset_are_refused_not_made_of_digits()
+    {
+        Assert.Contains("Allowed: mnist, fashion-mnist, digits", Assert.Throws<HyperparameterException>(() => Prompts.For("cifar10", 3)).Message);
+    }
+
+    [Fact]
     public void Batches_are_padded_to_the_longest_prompt()
     {
         var ids = Digits.EncodeBatch(["seven", "a handwritten seven"]);

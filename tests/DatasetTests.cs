@@ -56,6 +56,47 @@ public class DatasetTests
         Assert.Contains("mnist, fashion-mnist, digits", e.Message);
     }
 
+    /// <summary>Loads the digits from a data folder whose digits.csv.gz decompresses to <paramref name="megabytes"/> MB of one byte.</summary>
+    static DataFileException LoadDigitsBomb(byte fill, int megabytes, out long allocated)
+    {
+        string copy = Directory.CreateTempSubdirectory("data-bomb").FullName;
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(copy, "digits"));
+            using (var file = File.Create(Path.Combine(copy, "digits", "digits.csv.gz")))
+            using (var gzip = new System.IO.Compression.GZipStream(file, System.IO.Compression.CompressionLevel.Fastest))
+            {
+                var block = Enumerable.Repeat(fill, 1 << 20).ToArray();
+                for (int i = 0; i < megabytes; i++) gzip.Write(block);
+            }
+            Environment.SetEnvironmentVariable("WORKBOOK_DATA", copy);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            var e = Assert.Throws<DataFileException>(() => Datasets.Load("digits", Split.Train));
+            allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            return e;
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("WORKBOOK_DATA", null);
+            Directory.Delete(copy, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_digits_file_that_decompresses_to_one_huge_line_is_refused_without_reading_it_all()
+    {
+        var e = LoadDigitsBomb((byte)'0', megabytes: 100, out long allocated);
+        Assert.Contains("digits.csv.gz: line 1 is longer than 1,000 characters", e.Message);
+        Assert.True(allocated < 50_000_000, $"reading the bomb allocated {allocated:N0} bytes");
+    }
+
+    [Fact]
+    public void A_digits_file_that_decompresses_to_millions_of_empty_lines_is_refused()
+    {
+        var e = LoadDigitsBomb((byte)'\n', megabytes: 20, out _);
+        Assert.Contains("more than 16,000,000 characters", e.Message);
+    }
+
     [Fact]
     public void A_truncated_shipped_file_gives_one_clear_message()
     {

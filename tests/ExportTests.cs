@@ -60,6 +60,29 @@ public class ExportTests : IDisposable
     }
 
     [Theory]
+    [InlineData(201)]
+    [InlineData(244)]
+    [InlineData(251)]
+    public void Figure_names_longer_than_200_characters_are_refused_before_any_file_is_made(int length)
+    {
+        var e = Assert.Throws<ArgumentException>(() => Export.Image(ImageGrid.From(zeros(1, 1, 2, 2)), new string('a', length)));
+        Assert.Contains($"{length} characters", e.Message);
+        Assert.Contains("at most 200", e.Message);
+        Assert.Empty(Directory.GetFileSystemEntries(folder));
+        Assert.EndsWith(new string('a', 200) + ".png", Export.PathFor(new string('a', 200), ".png"));
+    }
+
+    [Fact]
+    public void A_failed_write_leaves_no_temporary_file_and_names_the_path()
+    {
+        Directory.CreateDirectory(Path.Combine(folder, "taken.png"));   // a folder where the figure should go
+        var e = Assert.Throws<IOException>(() => Export.Image(ImageGrid.From(zeros(1, 1, 2, 2)), "taken"));
+        Assert.Contains(Path.Combine(folder, "taken.png"), e.Message);
+        Assert.Contains("could not be written", e.Message);
+        Assert.Equal(["taken.png"], Directory.GetFileSystemEntries(folder).Select(f => Path.GetFileName(f)!).ToArray());
+    }
+
+    [Theory]
     [InlineData("../escape")]
     [InlineData("a/b")]
     [InlineData("")]

@@ -132,6 +132,17 @@ public class MetricsTests
     }
 
     [Fact]
+    public void A_manifest_with_an_impossible_class_count_is_refused_as_a_checkpoint_problem()
+    {
+        var (weights, folder) = CopyOfShipped();
+        string manifest = ClassifierCheckpoint.ManifestPath(weights);
+        File.WriteAllText(manifest, File.ReadAllText(manifest).Replace("\"Classes\": 10", "\"Classes\": 0"));
+        var e = Assert.Throws<CheckpointException>(() => ClassifierCheckpoint.Load(weights));
+        Assert.Contains("classes = 0 is out of range", e.Message);
+        Directory.Delete(folder, true);
+    }
+
+    [Fact]
     public void Weights_that_do_not_fit_the_manifest_are_refused()
     {
         var (weights, folder) = CopyOfShipped();
@@ -143,6 +154,39 @@ public class MetricsTests
             File.ReadAllText(ClassifierCheckpoint.ManifestPath(weights)).Replace(manifest.Sha256, ClassifierCheckpoint.Sha256Of(weights)));
         var e = Assert.Throws<CheckpointException>(() => ClassifierCheckpoint.Load(weights));
         Assert.Contains("do not fit", e.Message);
+        Directory.Delete(folder, true);
+    }
+
+    [Fact]
+    public void A_cancelled_training_is_recorded_as_cancelled_and_never_saved_as_a_checkpoint()
+    {
+        string folder = Directory.CreateTempSubdirectory("checkpoint").FullName;
+        using var cancel = new CancellationTokenSource();
+        cancel.Cancel();
+        var config = new ReferenceClassifierConfig() with { Channels1 = 2, Channels2 = 2, Features = 4, Steps = 50 };
+        var (classifier, manifest) = ReferenceClassifier.Train(config, cancellation: cancel.Token);
+        Assert.Equal(0, manifest.CancelledAtStep);
+        var e = Assert.Throws<OperationCanceledException>(() => ClassifierCheckpoint.Save(classifier, manifest, Path.Combine(folder, "c.bin")));
+        Assert.Contains("cancelled at step 0 of 50", e.Message);
+        Assert.Empty(Directory.GetFiles(folder));
+        Directory.Delete(folder, true);
+    }
+
+    [Fact]
+    public void A_failed_manifest_write_leaves_the_previous_classifier_pair_intact()
+    {
+        string folder = Directory.CreateTempSubdirectory("checkpoint").FullName;
+        var config = new ReferenceClassifierConfig() with { Channels1 = 2, Channels2 = 2, Features = 4 };
+        string path = Path.Combine(folder, "c.bin");
+        ClassifierCheckpoint.Save(new ReferenceClassifier(config), new ClassifierManifest(config, 10, 1, 1, 0.5, ""), path);
+        string weightsBefore = ClassifierCheckpoint.Sha256Of(path), manifestBefore = File.ReadAllText(ClassifierCheckpoint.ManifestPath(path));
+        Directory.CreateDirectory(ClassifierCheckpoint.ManifestPath(path) + ".partial");   // the manifest's temporary file cannot be written
+        var e = Assert.Throws<CheckpointException>(() => ClassifierCheckpoint.Save(new ReferenceClassifier(config with { Seed = 4 }), new ClassifierManifest(config, 10, 1, 1, 0.5, ""), path));
+        Assert.Contains("previous checkpoint is unchanged", e.Message);
+        Assert.Equal(weightsBefore, ClassifierCheckpoint.Sha256Of(path));
+        Assert.Equal(manifestBefore, File.ReadAllText(ClassifierCheckpoint.ManifestPath(path)));
+        Assert.Equal(["c.bin", "c.json", "c.json.partial"], Directory.GetFileSystemEntries(folder).Select(f => Path.GetFileName(f)!).Order().ToArray());
+        ClassifierCheckpoint.Load(path, config);
         Directory.Delete(folder, true);
     }
 

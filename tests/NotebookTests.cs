@@ -24,7 +24,7 @@ public sealed class QuickRun
     {
         NotebookRun.Prepare(Root);
         Results = NotebookRun.Notebooks(Root).ToDictionary(n => Path.GetFileName(n), n => NotebookRun.Execute(Root, n, Output, quick: true, TimeSpan.FromMinutes(10)))!;
-        BookIndex = HtmlBook.Write(Results.Values.Where(r => File.Exists(r.ExecutedPath)).Select(r => r.ExecutedPath).ToList(), Path.Combine(Output, "book"));
+        BookIndex = HtmlBook.Write(Path.Combine(Output, "notebooks"), Path.Combine(Output, "book"));
     }
 }
 

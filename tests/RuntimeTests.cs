@@ -93,6 +93,48 @@ public class RuntimeTests
     }
 
     [Fact]
+    public void A_cancelled_training_says_so_and_at_which_step_and_its_last_report_arrives()
+    {
+        var model = nn.Linear(1, 1);
+        var optimizer = optim.SGD(model.parameters(), 0.1);
+        using var cancel = new CancellationTokenSource();
+        var reports = new List<TrainingProgress>();
+        var history = Trainer.Fit(optimizer, 1000, step =>
+        {
+            if (step == 9) cancel.Cancel();
+            return model.forward(ones(4, 1)).pow(2).mean();
+        }, new SynchronousProgress(reports.Add), cancel.Token);
+        Assert.True(history.Cancelled);
+        Assert.Equal((10, 1000), (history.Losses.Count, history.StepsPlanned));
+        Assert.True(reports[^1].Cancelled);
+        Assert.Equal((10, 1000), (reports[^1].Step, reports[^1].Steps));
+        Assert.Contains("cancelled at step 10 of 1000", ConsoleProgress.Line("test", reports[^1]));
+
+        var complete = Trainer.Fit(optimizer, 3, _ => model.forward(ones(4, 1)).pow(2).mean());
+        Assert.False(complete.Cancelled);
+        Assert.Equal(3, complete.StepsPlanned);
+    }
+
+    sealed class SynchronousProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => report(value);
+    }
+
+    [Fact]
+    public void Trainer_does_not_reserve_memory_for_steps_it_has_not_run()
+    {
+        var model = nn.Linear(1, 1);
+        var optimizer = optim.SGD(model.parameters(), 0.1);
+        using var cancel = new CancellationTokenSource();
+        var history = Trainer.Fit(optimizer, int.MaxValue, step =>
+        {
+            if (step == 2) cancel.Cancel();
+            return model.forward(ones(4, 1)).pow(2).mean();
+        }, cancellation: cancel.Token);
+        Assert.Equal(3, history.Losses.Count);
+    }
+
+    [Fact]
     public void Trainer_reports_divergence_in_words()
     {
         var model = nn.Linear(1, 1);

@@ -23,6 +23,9 @@ public static class AutoregressiveSampler
     {
         sampling.Validate();
         Runtime.Check.Positive("count", count);
+        Runtime.Check.Positive("height", height);
+        Runtime.Check.Positive("width", width);
+        Runtime.MemoryBudget.CheckShape("AutoregressiveSampler.Sample", count, levels, height, width);   // the logits of every pixel
         var canvas = zeros([count, 1, height, width], device: Runtime.TorchRuntime.Device);   // all black
         var steps = order.Steps(height, width);
         using (no_grad())

@@ -26,6 +26,7 @@ public static class Likelihood
     /// </summary>
     public static double MeanNatsPerImage(Func<Tensor, Tensor> logitsOf, Tensor images, int levels, int chunk = 256)
     {
+        Runtime.Check.Positive(nameof(chunk), chunk);
         double total = 0;
         long n = images.shape[0];
         using (no_grad())

@@ -31,6 +31,9 @@ public sealed record OnePixelConfig(
             throw new HyperparameterException($"Row = {Row}, Column = {Column}: this pixel has fewer than two pixels before it in reading order; choose one further down (the chapter needs the pixel before it too).");
         Check.InRange(nameof(Hidden), Hidden, 1, 8192);
         Check.Training(Steps, BatchSize, LearningRate);
+        // The chapter's Mlp: Position pixels -> Hidden -> Hidden -> Levels; an example keeps about twice its layers' values (measured).
+        MemoryBudget.CheckTraining(nameof(OnePixelConfig), (double)Position * Hidden + (double)Hidden * Hidden + (double)Hidden * Levels,
+            2.0 * (Position + 4 * Hidden + Levels), BatchSize, $"BatchSize = {BatchSize}, Hidden = {Hidden} or ImageSize = {ImageSize}");
         return this;
     }
 }

@@ -28,6 +28,11 @@ public sealed record PixelByPixelConfig(
         Check.InRange(nameof(Hidden), Hidden, 1, 4096);
         Check.Training(Steps, BatchSize, LearningRate);
         Check.InRange(nameof(WeightDecay), WeightDecay, 0, 1);
+        // The per-pixel networks (chapter 4's shared network is smaller): P networks of P -> Hidden -> Levels; an
+        // example keeps about 3 (P^2 + P Hidden + P Levels) values (measured at 8x8 and 14x14).
+        double p = Pixels;
+        MemoryBudget.CheckTraining(nameof(PixelByPixelConfig), p * (p * Hidden + Hidden + (double)Hidden * Levels + Levels),
+            3 * (p * p + p * Hidden + p * Levels), BatchSize, $"BatchSize = {BatchSize}, Hidden = {Hidden} or ImageSize = {ImageSize}");
         return this;
     }
 }

@@ -29,6 +29,10 @@ public sealed record PixelCnnConfig(
         if (FirstKernel < 1 || FirstKernel > 15 || FirstKernel % 2 == 0)
             throw new HyperparameterException($"FirstKernel = {FirstKernel}: a masked convolution needs an odd kernel size with a centre pixel; allowed 1, 3, 5, ... 15.");
         Check.Training(Steps, BatchSize, LearningRate);
+        // Masked convolutions of Channels maps; an image keeps about 6 x Channels x pixels values per layer (measured at 14x14).
+        double weights = (double)Channels * FirstKernel * FirstKernel + 9.0 * Layers * Channels * Channels + (double)Channels * (Channels + Levels);
+        MemoryBudget.CheckTraining(nameof(PixelCnnConfig), weights, 6.0 * Channels * Pixels * (Layers + 3), BatchSize,
+            $"BatchSize = {BatchSize}, Channels = {Channels}, Layers = {Layers} or ImageSize = {ImageSize}");
         return this;
     }
 }

@@ -31,5 +31,8 @@ public static class PixelLevels
     /// (the usual "binarized MNIST"). The generator makes the draw reproducible.
     /// </summary>
     public static Tensor Binarize(Tensor grey, Generator generator)
-        => rand(grey.shape, generator: generator, device: grey.device).lt(grey).to(ScalarType.Float32);
+    {
+        Runtime.MemoryBudget.CheckShape("PixelLevels.Binarize", grey.shape);   // before rand, which does not report a bad size
+        return rand(grey.shape, generator: generator, device: grey.device).lt(grey).to(ScalarType.Float32);
+    }
 }

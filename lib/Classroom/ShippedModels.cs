@@ -52,8 +52,11 @@ public static class ShippedModels
     /// <summary>Samples per measurement; 500 keeps the Fréchet distance's own noise to about ±1.</summary>
     public const int SampleCount = 500;
 
-    /// <summary>Trains the named model with its record, measures it and writes data/checkpoints/NAME.bin and .json.</summary>
-    public static CheckpointManifest TrainAndSave(string name, IProgress<TrainingProgress>? progress = null)
+    /// <summary>
+    /// Trains the named model with its record, measures it and writes data/checkpoints/NAME.bin and .json. A cancelled
+    /// training ends in an OperationCanceledException and writes nothing.
+    /// </summary>
+    public static CheckpointManifest TrainAndSave(string name, IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
     {
         var train = Datasets.Load("mnist", Split.Train, size: 14);
         string path = Checkpoint.PathFor(name);
@@ -63,7 +66,7 @@ public static class ShippedModels
             {
                 var config = AnyOrder;
                 var model = AnyOrderTraining.Build(config);
-                var history = AnyOrderTraining.Train(model, GreyLevels.Quantise(train.Images, config.Levels), progress);
+                var history = AnyOrderTraining.Train(model, GreyLevels.Quantise(train.Images, config.Levels), progress, cancellation).ThrowIfCancelled(name);
                 model.eval();
                 return Checkpoint.Save(model, path, config, "mnist 14x14, 4 levels", history.Elapsed.TotalSeconds, Measure(model, config), history.Losses);
             }
@@ -73,14 +76,14 @@ public static class ShippedModels
             {
                 var config = TextToDigit;
                 var model = new TextConditionalModel(config);
-                var history = model.Train(config, train, progress);
+                var history = model.Train(config, train, progress, cancellation).ThrowIfCancelled(name);
                 return Checkpoint.Save(model, path, config, "mnist 14x14 train split, prompts from labels", history.Elapsed.TotalSeconds, Measure(model, config), history.Losses);
             }
             case SketchToDigitName:
             {
                 var config = SketchToDigit;
                 var net = SketchModel.Build(config);
-                var history = SketchModel.Train(net, config, train, progress);
+                var history = SketchModel.Train(net, config, train, progress, cancellation).ThrowIfCancelled(name);
                 return Checkpoint.Save(net, path, config, "mnist 14x14 train split, sketches from the images", history.Elapsed.TotalSeconds, Measure(net, config), history.Losses);
             }
             case var _ when TargetOf(name) is PredictionTarget target:
@@ -92,7 +95,7 @@ public static class ShippedModels
         CheckpointManifest TrainDiffusionNet(DiffusionConfig config, Func<Models.UNet, DiffusionConfig, Dictionary<string, double>> measure)
         {
             var net = DiffusionTraining.Build(config);
-            var history = DiffusionTraining.Train(net, config, train, progress);
+            var history = DiffusionTraining.Train(net, config, train, progress, cancellation).ThrowIfCancelled(name);
             net.eval();
             return Checkpoint.Save(net, path, config, "mnist 14x14", history.Elapsed.TotalSeconds, measure(net, config), history.Losses);
         }

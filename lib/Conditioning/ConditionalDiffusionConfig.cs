@@ -28,6 +28,7 @@ public sealed record ConditionalDiffusionConfig(
             throw new HyperparameterException($"{nameof(DropProbability)} = {DropProbability}: it is a probability, so it must lie between 0 (never drop the condition) and 1 (always drop it); 0.1 to 0.2 is typical.");
         Check.Training(TrainingSteps, BatchSize, LearningRate, nameof(TrainingSteps));
         Check.AverageDecay(AverageDecay);
+        DiffusionConfig.CheckUNetMemory(nameof(ConditionalDiffusionConfig), ImageSize, Channels, TimeEmbedding, BatchSize);
         return this;
     }
 

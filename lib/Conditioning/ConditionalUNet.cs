@@ -98,7 +98,10 @@ public sealed class ConditionalUNet : nn.Module<Tensor, Tensor, Tensor, Tensor>
     public Tensor DropCondition(Tensor condition, double p, Generator generator)
     {
         Check.InRange("condition drop probability p", p, 0.0, 1.0);
+        if (condition.dim() == 0) throw new ArgumentException("condition: give one condition per image, shape (B, ...); got a single number.");
         long batch = condition.shape[0];
+        CheckCondition(condition, batch);
+        MemoryBudget.CheckShape("ConditionalUNet.DropCondition", batch);   // before rand, which does not report a bad size
         var dropped = rand([batch], generator: generator, device: condition.device).lt(p);   // (B) true = no condition
         var mask = dropped.view([batch, .. Enumerable.Repeat(1L, conditionShape.Length)]);   // (B, 1, ...) to broadcast
         return where(mask, NullCondition(batch), condition);

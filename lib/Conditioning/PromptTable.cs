@@ -28,6 +28,12 @@ public sealed class PromptTable
     /// <summary>For each label (B), the ids (B, L) of one of its prompts, chosen at random.</summary>
     public Tensor Sample(Tensor labels, Generator generator)
     {
+        if (labels.dim() != 1 || labels.dtype != ScalarType.Int64)
+            throw new ArgumentException($"labels: give one int64 label per image, shape (B); got {labels.dtype} of shape ({string.Join(", ", labels.shape)}).");
+        MemoryBudget.CheckShape("PromptTable.Sample", labels.shape);   // before rand, which does not report a bad size
+        long classes = count.shape[0];
+        if (labels.numel() > 0 && (labels.min().item<long>() < 0 || labels.max().item<long>() >= classes))
+            throw new ArgumentException($"labels: every label must lie in 0..{classes - 1}; found {labels.min().item<long>()} to {labels.max().item<long>()}.");
         var n = count.index_select(0, labels);
         var pick = (rand([labels.shape[0]], generator: generator, device: labels.device) * n).floor().to(int64).minimum(n - 1);
         return ids.index_select(0, start.index_select(0, labels) + pick);

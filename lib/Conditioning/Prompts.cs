@@ -9,6 +9,7 @@ public static class Prompts
     /// <summary>Every way of describing one class of a dataset, as the training prompts use them.</summary>
     public static IReadOnlyList<string> For(string dataset, int label)
     {
+        Runtime.Check.OneOf(nameof(dataset), dataset, Data.Datasets.Names.ToArray());
         if (label is < 0 or > 9) throw new ArgumentOutOfRangeException(nameof(label), label, "labels run from 0 to 9.");
         if (dataset == "fashion-mnist")
         {

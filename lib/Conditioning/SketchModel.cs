@@ -27,6 +27,7 @@ public sealed record SketchModelConfig(
         DiffusionConfig.CheckScheduleAndNetwork(ImageSize, TimeSteps, Schedule, Channels, TimeEmbedding);
         Check.InRange(nameof(SketchSize), SketchSize, 1, ImageSize);
         Check.Training(TrainingSteps, BatchSize, LearningRate, nameof(TrainingSteps));
+        DiffusionConfig.CheckUNetMemory(nameof(SketchModelConfig), ImageSize, Channels, TimeEmbedding, BatchSize);
         return this;
     }
 
@@ -48,8 +49,10 @@ public static class SketchModel
     /// Trains <paramref name="net"/> to predict the noise in noised images (in [0, 1], scaled to [-1, 1] here)
     /// given their own sketches, as chapter 9 does.
     /// </summary>
-    public static TrainingHistory Train(ConditionalUNet net, SketchModelConfig config, ImageDataset data, IProgress<TrainingProgress>? progress = null)
+    public static TrainingHistory Train(ConditionalUNet net, SketchModelConfig config, ImageDataset data, IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
     {
+        config.Validate();
+        data.CheckSize(config.ImageSize);
         var schedule = config.CreateSchedule();
         var generator = new Generator((ulong)config.Seed + 1, TorchRuntime.Device);
         var history = Trainer.Fit(optim.Adam(net.parameters(), lr: config.LearningRate), config.TrainingSteps, _ =>
@@ -58,7 +61,7 @@ public static class SketchModel
             var x0 = x * 2 - 1;
             var example = TrainingExamples.Make(schedule, PredictionTarget.Noise, x0, generator);
             return nn.functional.mse_loss(net.forward(example.Xt, example.T, Sketches.Coarse(x0, config.SketchSize)), example.Target);
-        }, progress);
+        }, progress, cancellation);
         net.eval();
         return history;
     }

@@ -47,6 +47,7 @@ public sealed class TextConditionalModel : nn.Module
     public TrainingHistory Train(ConditionalDiffusionConfig config, ImageDataset data, IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
     {
         var schedule = config.Validate().CreateSchedule();
+        data.CheckSize(config.ImageSize);
         var generator = new Generator((ulong)config.Seed + 1, Runtime.TorchRuntime.Device);
         var average = new WeightAverage(this, config.AverageDecay);   // AverageDecay = 0: the average is just the last weights
         train();

@@ -66,6 +66,12 @@ public static class Datasets
         return (x, y, classes);
     }
 
+    /// <summary>Longest line of the digits file accepted (its rows have 155 characters at most).</summary>
+    public const int MaxDigitsLineLength = 1000;
+
+    /// <summary>Most characters the digits file may decompress to (it has 264,712), so a gzip bomb cannot fill the memory.</summary>
+    public const int MaxDigitsCharacters = 16_000_000;
+
     /// <summary>scikit-learn's digits: 1,797 rows of 64 pixels (0..16) and a label; the first 1,500 are the training split.</summary>
     static (Tensor, Tensor, string[]) ReadDigitsCsv(Split split)
     {
@@ -78,7 +84,8 @@ public static class Datasets
         {
             using var reader = new StreamReader(new GZipStream(File.OpenRead(path), CompressionMode.Decompress));
             int lineNumber = 0;
-            for (string? line = reader.ReadLine(); line is not null; line = reader.ReadLine())
+            long characters = 0;
+            while (ReadLine(reader, path, lineNumber + 1, ref characters) is string line)
             {
                 lineNumber++;
                 if (line.Length == 0) continue;
@@ -100,5 +107,24 @@ public static class Datasets
         }
         if (labels.Count == 0) throw new DataFileException(path, $"no rows for the {split} split.");
         return (tensor(pixels.ToArray(), [labels.Count, 1, 8, 8], device: CPU), tensor(labels.ToArray(), device: CPU), Digits);
+    }
+
+    /// <summary>
+    /// The next line of the digits file (null at the end), read a character at a time so that neither one endless line
+    /// nor endless empty ones are ever held in memory: both limits end in a DataFileException.
+    /// </summary>
+    static string? ReadLine(TextReader reader, string path, int lineNumber, ref long characters)
+    {
+        var line = new System.Text.StringBuilder();
+        for (int c = reader.Read(); c != -1; c = reader.Read())
+        {
+            if (++characters > MaxDigitsCharacters)
+                throw new DataFileException(path, $"it decompresses to more than {MaxDigitsCharacters:N0} characters (the digits file has 264,712): damaged, or not the digits file.");
+            if (c == '\n') return line.ToString().TrimEnd('\r');
+            if (line.Length == MaxDigitsLineLength)
+                throw new DataFileException(path, $"line {lineNumber} is longer than {MaxDigitsLineLength:N0} characters (a row of 64 pixels and a label has at most 155): damaged, or not the digits file.");
+            line.Append((char)c);
+        }
+        return line.Length > 0 ? line.ToString() : null;
     }
 }

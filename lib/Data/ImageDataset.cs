@@ -19,8 +19,19 @@ public sealed record ImageDataset(string Name, Tensor Images, Tensor Labels, IRe
     /// <summary>A random batch of <paramref name="size"/> examples: (images, labels).</summary>
     public (Tensor Images, Tensor Labels) RandomBatch(int size, Generator generator)
     {
+        Runtime.Check.Positive(nameof(size), size);
         var index = randint(0, Count, [size], generator: generator, device: Images.device);
         return (Images.index_select(0, index), Labels.index_select(0, index));
+    }
+
+    /// <summary>Refuses data whose images are not <paramref name="imageSize"/> x <paramref name="imageSize"/>, the size a record asks for.</summary>
+    public ImageDataset CheckSize(int imageSize)
+    {
+        if (Height != imageSize || Width != imageSize)
+            throw new Runtime.HyperparameterException(
+                $"ImageSize = {imageSize}: the data's images are {Height}x{Width}; the record asks for ImageSize = {imageSize}. " +
+                $"Load them with Datasets.Load(\"{Name}\", split, size: {imageSize}), or set ImageSize = {Height}.");
+        return this;
     }
 
     /// <summary>All examples of one class.</summary>

@@ -23,6 +23,8 @@ public static class DiffusionTraining
     /// </summary>
     public static TrainingHistory Train(UNet net, DiffusionConfig config, ImageDataset data, IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
     {
+        config.Validate();
+        data.CheckSize(config.ImageSize);
         var schedule = config.CreateSchedule();
         var generator = new Generator((ulong)config.Seed + 1, Runtime.TorchRuntime.Device);
         var optimizer = optim.Adam(net.parameters(), lr: config.LearningRate);

@@ -52,6 +52,8 @@ public abstract class Sampler(NoiseSchedule schedule, PredictionTarget target, b
     /// </summary>
     public SamplingRun Generate(Func<Tensor, Tensor, Tensor> model, long[] shape, Generator generator, int snapshots = 0)
     {
+        if (shape.Length == 0) throw new ArgumentException("shape: give the batch's shape, (B, C, H, W).");
+        MemoryBudget.CheckShape("Sampler.Generate", shape);
         var clock = Stopwatch.StartNew();
         var steps = Timesteps;
         var keep = snapshots <= 0 ? new HashSet<int>()

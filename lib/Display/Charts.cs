@@ -23,9 +23,13 @@ public static class Charts
         return Style(CSharpChart.Combine(traces), title, xTitle, yTitle);
     }
 
-    /// <summary>A training loss curve; an optional floor is drawn as a dashed line (the best any model could do).</summary>
+    /// <summary>
+    /// A training loss curve; an optional floor is drawn as a dashed line (the best any model could do). An empty curve
+    /// (a checkpoint that recorded none) gives empty axes whose title says so.
+    /// </summary>
     public static GenericChart Loss(IReadOnlyList<double> losses, string title = "Training loss", double? floor = null, string floorName = "lowest possible loss", bool logY = false)
     {
+        if (losses.Count == 0) title += " (no losses recorded)";
         var steps = Enumerable.Range(1, losses.Count).Select(i => (double)i).ToArray();
         var series = new List<Series> { new("loss", steps, losses) };
         if (floor is double f) series.Add(new Series(floorName, [1, losses.Count], [f, f], Dash: "dash"));

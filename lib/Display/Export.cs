@@ -43,22 +43,39 @@ public static class Export
         return string.Join(Environment.NewLine, lines);
     }
 
-    /// <summary>The export path for a figure name such as "01-blurry-mean" (letters, digits, '-', '_' only).</summary>
+    /// <summary>Longest figure name: with its extension and the temporary file's ".partial" it stays within a file system's 255 bytes.</summary>
+    public const int MaxNameLength = 200;
+
+    /// <summary>The export path for a figure name such as "01-blurry-mean" (letters, digits, '-', '_' only, at most 200 characters).</summary>
     public static string PathFor(string name, string extension)
     {
         if (string.IsNullOrWhiteSpace(name) || name.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_')))
-            throw new ArgumentException($"figure name '{name}': use letters, digits, '-' and '_' only, e.g. \"01-blurry-mean\".");
+            throw new ArgumentException($"figure name '{(name?.Length > 80 ? name[..80] + "…" : name)}': use letters, digits, '-' and '_' only, e.g. \"01-blurry-mean\".");
+        if (name.Length > MaxNameLength)
+            throw new ArgumentException($"figure name '{name[..40]}…' has {name.Length} characters: use at most {MaxNameLength}, e.g. \"01-blurry-mean\".");
         return Path.Combine(Folder, name + extension);
     }
 
-    /// <summary>Writes bytes to path through a temporary file and a rename; returns the full path.</summary>
+    /// <summary>
+    /// Writes bytes to path through a temporary file and a rename; returns the full path. When the write fails (the
+    /// path is a folder, the disk is full) the temporary file is deleted, any file already at the path is left as it
+    /// was, and an IOException names the path.
+    /// </summary>
     public static string WriteAtomically(string path, byte[] bytes)
     {
         string full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         string temporary = full + ".partial";
-        File.WriteAllBytes(temporary, bytes);
-        File.Move(temporary, full, overwrite: true);
-        return full;
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+            File.WriteAllBytes(temporary, bytes);
+            File.Move(temporary, full, overwrite: true);
+            return full;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            if (File.Exists(temporary)) File.Delete(temporary);
+            throw new IOException($"{full} could not be written ({e.Message}). Check that it is not a folder, that its folder is writable and that the disk has space.", e);
+        }
     }
 }

@@ -13,7 +13,9 @@ public sealed record ClassifierManifest(
     double TrainingSeconds,            // wall-clock training time on the machine that trained it
     int Threads,                       // torch's CPU threads while training: same seed and thread count, same weights
     double TestAccuracy,               // share of the test split classified correctly
-    string Sha256);                    // SHA-256 of the weights file, lowercase hex
+    string Sha256,                     // SHA-256 of the weights file, lowercase hex
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    int? CancelledAtStep = null);      // null: trained all Config.Steps; else the step training was cancelled at (never saved)
 
 public static class ClassifierCheckpoint
 {
@@ -34,19 +36,22 @@ public static class ClassifierCheckpoint
     public static string ManifestPath(string weightsPath) => Path.ChangeExtension(weightsPath, ".json");
 
     /// <summary>
-    /// Writes the weights and the manifest (with the weights' SHA-256 filled in), each through a temporary
-    /// file and a rename, so an interrupted save never leaves half a file. Returns the manifest written.
+    /// Writes the weights and the manifest (with the weights' SHA-256 filled in) as a pair: both to temporary files,
+    /// then both renamed into place, so a failed or interrupted save leaves the previous pair intact. Returns the manifest written.
     /// </summary>
     public static ClassifierManifest Save(ReferenceClassifier classifier, ClassifierManifest manifest, string weightsPath)
     {
-        string full = Path.GetFullPath(weightsPath);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        string temporary = full + ".partial";
-        classifier.save(temporary);
-        var complete = manifest with { Config = classifier.Config, Classes = classifier.Classes, Sha256 = Sha256Of(temporary) };
-        File.Move(temporary, full, overwrite: true);
-        Display.Export.WriteAtomically(ManifestPath(full), JsonSerializer.SerializeToUtf8Bytes(complete, Json));
-        return complete;
+        if (manifest.CancelledAtStep is int step)
+            throw new OperationCanceledException(
+                $"{weightsPath}: not saved, because training was cancelled at step {step} of {manifest.Config.Steps}; a partly trained " +
+                "classifier is not saved as a finished one. Train again and let it finish.");
+        ClassifierManifest? complete = null;
+        Checkpoint.WritePair(weightsPath, temporary => classifier.save(temporary), weights =>
+        {
+            complete = manifest with { Config = classifier.Config, Classes = classifier.Classes, Sha256 = Sha256Of(weights) };
+            return JsonSerializer.SerializeToUtf8Bytes(complete, Json);
+        });
+        return complete!;
     }
 
     /// <summary>
@@ -83,11 +88,11 @@ public static class ClassifierCheckpoint
                     "Load it with its own config, or train a classifier for the config you want.");
         }
 
-        try { manifest.Config.Validate(); }
+        ReferenceClassifier classifier;
+        try { classifier = new ReferenceClassifier(manifest.Config, manifest.Classes); }   // validates the config and the class count
         catch (Runtime.HyperparameterException e) { throw new CheckpointException(manifestPath, $"the manifest's config is invalid: {e.Message}", e); }
-        var classifier = new ReferenceClassifier(manifest.Config, manifest.Classes);
         try { classifier.load(weightsPath, strict: true); }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or KeyNotFoundException)
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or KeyNotFoundException or System.Runtime.InteropServices.ExternalException)
         {
             throw new CheckpointException(weightsPath,
                 $"wrong architecture: the weights do not fit the network the manifest describes ({e.Message}). {fix}", e);

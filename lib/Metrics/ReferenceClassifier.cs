@@ -62,6 +62,7 @@ public sealed class ReferenceClassifier : nn.Module<Tensor, Tensor>
     /// <summary>Share of images whose most likely class is their label (evaluated in batches, no gradients).</summary>
     public double Accuracy(ImageDataset data, int batchSize = 2000)
     {
+        Check.Positive(nameof(batchSize), batchSize);
         using var noGrad = no_grad();
         long correct = 0;
         for (long start = 0; start < data.Count; start += batchSize)
@@ -76,7 +77,8 @@ public sealed class ReferenceClassifier : nn.Module<Tensor, Tensor>
 
     /// <summary>
     /// Trains a classifier from its seed on the config's dataset and reports its test accuracy.
-    /// With the defaults it takes about 20-40 s on two CPU cores.
+    /// With the defaults it takes about 20-40 s on two CPU cores. When cancelled, the manifest says at which
+    /// step (CancelledAtStep) and ClassifierCheckpoint.Save refuses it.
     /// </summary>
     public static (ReferenceClassifier Classifier, ClassifierManifest Manifest) Train(
         ReferenceClassifierConfig config, IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
@@ -89,14 +91,15 @@ public sealed class ReferenceClassifier : nn.Module<Tensor, Tensor>
         var optimizer = optim.Adam(classifier.parameters(), lr: config.LearningRate);
         var clock = Stopwatch.StartNew();
         classifier.train();
-        Trainer.Fit(optimizer, config.Steps, _ =>
+        var history = Trainer.Fit(optimizer, config.Steps, _ =>
         {
             var (images, labels) = train.RandomBatch(config.BatchSize, generator);
             return nn.functional.cross_entropy(classifier.forward(images), labels);
         }, progress, cancellation);
         classifier.eval();
         double seconds = clock.Elapsed.TotalSeconds;
-        var manifest = new ClassifierManifest(config, train.ClassNames.Count, Math.Round(seconds, 1), get_num_threads(), classifier.Accuracy(test), Sha256: "");
+        var manifest = new ClassifierManifest(config, train.ClassNames.Count, Math.Round(seconds, 1), get_num_threads(), classifier.Accuracy(test), Sha256: "",
+            CancelledAtStep: history.Cancelled ? history.Losses.Count : null);
         return (classifier, manifest);
     }
 }

@@ -24,6 +24,10 @@ public sealed record ReferenceClassifierConfig(
         Check.InRange(nameof(Channels2), Channels2, 1, 512);
         Check.InRange(nameof(Features), Features, 2, 1024);
         Check.Training(Steps, BatchSize, LearningRate);
+        // Two 3x3 convolutions and two linear layers; an image keeps about 3 (Channels1 + Channels2) x pixels values (measured at 14x14).
+        double weights = 9.0 * Channels1 + 9.0 * Channels1 * Channels2 + 9.0 * Channels2 * Features + 10.0 * Features;
+        MemoryBudget.CheckTraining(nameof(ReferenceClassifierConfig), weights, 3.0 * (Channels1 + Channels2) * ImageSize * ImageSize, BatchSize,
+            $"BatchSize = {BatchSize}, Channels1 = {Channels1}, Channels2 = {Channels2} or ImageSize = {ImageSize}");
         return this;
     }
 

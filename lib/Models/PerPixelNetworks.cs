@@ -18,6 +18,9 @@ public sealed class PerPixelNetworks : nn.Module<Tensor, Tensor>
     {
         Runtime.Check.InRange("levels", levels, 2, 256);
         Runtime.Check.Positive("hidden", hidden);
+        Runtime.Check.Positive("height", height);
+        Runtime.Check.Positive("width", width);
+        Runtime.MemoryBudget.CheckShape($"PerPixelNetworks({height}x{width}, hidden {hidden}): the first layer's weights", (long)height * width, (long)height * width, hidden);
         (this.height, this.width, this.levels) = (height, width, levels);
         int p = height * width;
         // Uniform in +-1/sqrt(fan in), like nn.Linear; drawn on the CPU from torch's global generator (Seeds.Set),

@@ -25,6 +25,10 @@ public sealed record AnyOrderModelConfig(
         Check.InRange(nameof(Hidden), Hidden, 1, 8192);
         Check.Training(Steps, BatchSize, LearningRate);
         Check.InRange(nameof(RandomShare), RandomShare, 0.0, 1.0);
+        // AnyOrderModel: inputs -> Hidden -> Hidden -> outputs; an example keeps about 2 (inputs + 2 outputs + 4 Hidden) values (measured).
+        double pixels = ImageSize * ImageSize, inputs = pixels * (Levels + 1) + 1, outputs = pixels * Levels;
+        MemoryBudget.CheckTraining(nameof(AnyOrderModelConfig), inputs * Hidden + (double)Hidden * Hidden + outputs * Hidden,
+            2 * (inputs + 2 * outputs + 4.0 * Hidden), BatchSize, $"BatchSize = {BatchSize}, Hidden = {Hidden} or ImageSize = {ImageSize}");
         return this;
     }
 }

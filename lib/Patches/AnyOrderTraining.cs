@@ -18,11 +18,15 @@ public static class AnyOrderTraining
     /// <summary>Trains <paramref name="model"/> on <paramref name="levels"/> (N, 1, H, W) level indices, as chapter 5 does.</summary>
     public static TrainingHistory Train(AnyOrderModel model, Tensor levels, IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
     {
-        var config = model.Config;
+        var config = model.Config.Validate();
+        int size = config.ImageSize;
+        if (levels.dtype != int64 || levels.dim() != 4 || levels.shape[1] != 1 || levels.shape[2] != size || levels.shape[3] != size || levels.shape[0] == 0)
+            throw new ArgumentException($"levels of shape ({string.Join(", ", levels.shape)}) and type {levels.dtype}; the model's record asks for int64 level indices of shape (N, 1, {size}, {size}) with N at least 1 (GreyLevels.Quantise).");
+        if (levels.min().item<long>() < 0 || levels.max().item<long>() >= config.Levels)
+            throw new ArgumentException($"levels run from {levels.min().item<long>()} to {levels.max().item<long>()}; the model's record has Levels = {config.Levels}, so they must lie in 0..{config.Levels - 1} (GreyLevels.Quantise(images, {config.Levels})).");
         var generator = new Generator((ulong)config.Seed + 1, Runtime.TorchRuntime.Device);
         var optimizer = optim.Adam(model.parameters(), lr: config.LearningRate);
         var schedule = optim.lr_scheduler.CosineAnnealingLR(optimizer, config.Steps, eta_min: 1e-5);
-        int size = config.ImageSize;
         return Trainer.Fit(optimizer, config.Steps, _ =>
         {
             schedule.step();

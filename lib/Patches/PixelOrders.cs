@@ -42,6 +42,7 @@ public static class PixelOrders
     /// <summary>The same raster-patch order for every image of a batch.</summary>
     public static PixelOrder RasterPatches(int batch, int height, int width, int patchSize)
     {
+        Runtime.Check.Positive(nameof(batch), batch);
         var steps = tensor(RasterPatchSteps(height, width, patchSize), device: Runtime.TorchRuntime.Device); // (H, W)
         return new PixelOrder($"{patchSize}x{patchSize} patches, raster order",
             steps.expand(batch, 1, height, width).contiguous(), RasterPatchCount(height, width, patchSize));
@@ -53,7 +54,7 @@ public static class PixelOrders
     /// </summary>
     public static PixelOrder Random(int batch, int height, int width, int steps, Generator generator)
     {
-        int pixels = height * width;
+        int pixels = Pixels(batch, height, width, "PixelOrders.Random");
         Runtime.Check.InRange(nameof(steps), steps, 1, pixels);
         using var scope = NewDisposeScope();
         var rank = RandomRanks(batch, pixels, generator);                       // (B, H*W): a permutation of 0..H*W-1 per row
@@ -65,6 +66,9 @@ public static class PixelOrders
     /// <summary>A random permutation of 0 .. n-1 in each of <paramref name="batch"/> rows (the rank of a uniform draw).</summary>
     public static Tensor RandomRanks(int batch, int n, Generator generator)
     {
+        Runtime.Check.Positive(nameof(batch), batch);
+        Runtime.Check.Positive(nameof(n), n);
+        Runtime.MemoryBudget.CheckShape("PixelOrders.RandomRanks", batch, n);   // before rand, which does not report a bad size
         var noise = rand([batch, n], generator: generator, device: Runtime.TorchRuntime.Device);
         return noise.argsort(1).argsort(1); // (B, n) int64
     }
@@ -79,7 +83,7 @@ public static class PixelOrders
     {
         Runtime.Check.InRange(nameof(randomShare), randomShare, 0.0, 1.0);
         if (patchSizes.Count == 0) throw new ArgumentException("give at least one patch size for the raster-patch masks.");
-        int pixels = height * width;
+        int pixels = Pixels(batch, height, width, "PixelOrders.TrainingMasks");
         var device = Runtime.TorchRuntime.Device;
         using var scope = NewDisposeScope();
 
@@ -97,5 +101,15 @@ public static class PixelOrders
 
         var useRandom = rand([batch, 1, 1, 1], generator: generator, device: device).lt(randomShare);
         return where(useRandom, randomMask, prefixMask).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>H*W after checking that batch, height and width count something and a (B, H*W) draw fits in memory.</summary>
+    static int Pixels(int batch, int height, int width, string caller)
+    {
+        Runtime.Check.Positive(nameof(batch), batch);
+        Runtime.Check.Positive(nameof(height), height);
+        Runtime.Check.Positive(nameof(width), width);
+        Runtime.MemoryBudget.CheckShape(caller, batch, (long)height * width);
+        return height * width;
     }
 }

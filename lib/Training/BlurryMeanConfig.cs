@@ -20,6 +20,10 @@ public sealed record BlurryMeanConfig(
         Check.InRange(nameof(ImageSize), ImageSize, 4, 64);
         Check.InRange(nameof(Hidden), Hidden, 1, 8192);
         Check.Training(Steps, BatchSize, LearningRate);
+        // The chapter's Mlp: pixels -> Hidden -> Hidden -> pixels; an example keeps about twice its layers' values (measured).
+        int pixels = ImageSize * ImageSize;
+        MemoryBudget.CheckTraining(nameof(BlurryMeanConfig), 2.0 * pixels * Hidden + (double)Hidden * Hidden, 2.0 * (2 * pixels + 4 * Hidden), BatchSize,
+            $"BatchSize = {BatchSize}, Hidden = {Hidden} or ImageSize = {ImageSize}");
         return this;
     }
 }

@@ -28,8 +28,8 @@ public sealed class CheckpointException(string path, string problem, Exception? 
     public string FilePath { get; } = path;
 }
 
-/// <summary>Where a model came from: a shipped checkpoint or training just now.</summary>
-public sealed record ModelSource(bool FromCheckpoint, string Description, CheckpointManifest? Manifest, TrainingHistory? History);
+/// <summary>Where a model came from: a shipped checkpoint or training just now; History is never null (a checkpoint without a loss curve gives an empty one).</summary>
+public sealed record ModelSource(bool FromCheckpoint, string Description, CheckpointManifest? Manifest, TrainingHistory History);
 
 public static class Checkpoint
 {
@@ -47,29 +47,66 @@ public static class Checkpoint
     public static JsonNode ConfigJson(object config) => JsonSerializer.SerializeToNode(config, config.GetType())!;
 
     /// <summary>
-    /// Writes weights and manifest, each through a temporary file and a rename: an interrupted save leaves the
-    /// previous checkpoint intact. Returns the manifest written.
+    /// Writes weights and manifest as a pair: both to temporary files first, then both renamed into place. A save that
+    /// fails or is interrupted leaves the previous pair intact. Returns the manifest written.
     /// </summary>
     public static CheckpointManifest Save(nn.Module model, string weightsPath, object config, string dataset, double trainingSeconds,
         IReadOnlyDictionary<string, double> metrics, IReadOnlyList<double>? losses = null)
     {
-        string full = Path.GetFullPath(weightsPath);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        string temporary = full + ".partial";
-        model.save(temporary);
-        var manifest = new CheckpointManifest(Path.GetFileNameWithoutExtension(full), ConfigJson(config), dataset, Math.Round(trainingSeconds, 1),
-            metrics, Describe(model), Sha256Of(temporary), $"{Environment.ProcessorCount} cores, {get_num_threads()} torch threads, {Environment.OSVersion}",
-            losses?.Select(loss => Math.Round(loss, 5)).ToList());
-        File.Move(temporary, full, overwrite: true);
-        Display.Export.WriteAtomically(ManifestPath(full), JsonSerializer.SerializeToUtf8Bytes(manifest, Json));
-        return manifest;
+        CheckpointManifest? manifest = null;
+        WritePair(weightsPath, temporary => model.save(temporary), weights =>
+        {
+            manifest = new CheckpointManifest(Path.GetFileNameWithoutExtension(weightsPath), ConfigJson(config), dataset, Math.Round(trainingSeconds, 1),
+                metrics, Describe(model), Sha256Of(weights), $"{Environment.ProcessorCount} cores, {get_num_threads()} torch threads, {Environment.OSVersion}",
+                losses?.Select(loss => Math.Round(loss, 5)).ToList());
+            return JsonSerializer.SerializeToUtf8Bytes(manifest, Json);
+        });
+        return manifest!;
+    }
+
+    /// <summary>
+    /// Writes NAME.bin (by <paramref name="writeWeights"/>) and NAME.json (the bytes <paramref name="manifestFor"/> makes from the
+    /// written weights) to temporaries, then renames both into place; the old weights are kept aside until the manifest is in
+    /// place, and put back if it cannot be. On failure no temporary is left and a CheckpointException names the file.
+    /// </summary>
+    internal static void WritePair(string weightsPath, Action<string> writeWeights, Func<string, byte[]> manifestFor)
+    {
+        string weights = Path.GetFullPath(weightsPath), manifest = ManifestPath(weights);
+        string weightsTemporary = weights + ".partial", manifestTemporary = manifest + ".partial", previous = weights + ".previous";
+        string stage = weights;
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(weights)!);
+            writeWeights(weightsTemporary);
+            stage = manifest;
+            File.WriteAllBytes(manifestTemporary, manifestFor(weightsTemporary));
+            if (File.Exists(weights)) File.Move(weights, previous, overwrite: true);
+            File.Move(weightsTemporary, weights);
+            try { File.Move(manifestTemporary, manifest, overwrite: true); }
+            catch
+            {
+                if (File.Exists(previous)) File.Move(previous, weights, overwrite: true);
+                throw;
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
+        {
+            throw new CheckpointException(stage, $"could not be written ({e.Message}); the previous checkpoint is unchanged.", e);
+        }
+        finally
+        {
+            foreach (string temporary in new[] { weightsTemporary, manifestTemporary, previous })
+                if (File.Exists(temporary)) File.Delete(temporary);
+        }
     }
 
     /// <summary>Reads and checks a manifest and its weights' checksum, without loading the weights.</summary>
+    const string Fix = "Restore the shipped files with `git checkout -- data/checkpoints`, or train again (set Retrain = true).";
+
     public static CheckpointManifest Verify(string weightsPath)
     {
         string manifestPath = ManifestPath(weightsPath);
-        const string fix = "Restore the shipped files with `git checkout -- data/checkpoints`, or train again (set Retrain = true).";
+        const string fix = Fix;
         if (!File.Exists(manifestPath)) throw new CheckpointException(manifestPath, $"the manifest is missing. {fix}");
         if (!File.Exists(weightsPath)) throw new CheckpointException(weightsPath, $"the weights file is missing. {fix}");
         CheckpointManifest? manifest;
@@ -91,7 +128,8 @@ public static class Checkpoint
     {
         var manifest = Verify(weightsPath);
         if (expectedConfig is not null && !JsonNode.DeepEquals(manifest.Config, ConfigJson(expectedConfig)))
-            throw new CheckpointException(weightsPath, $"made for another config: it was trained with {manifest.Config.ToJsonString()}, this model asks for {ConfigJson(expectedConfig).ToJsonString()}.");
+            throw new CheckpointException(weightsPath, $"made for another config: {ConfigDifferences(manifest.Config, ConfigJson(expectedConfig))}. " +
+                "Ask for the checkpoint's values, or train a model for yours (Retrain = true).");
         var wanted = Describe(model);
         if (!wanted.SequenceEqual(manifest.Parameters))
         {
@@ -99,35 +137,54 @@ public static class Checkpoint
                            ?? $"this model has {wanted.Count} parameters, the checkpoint {manifest.Parameters.Count}";
             throw new CheckpointException(weightsPath, $"made for another architecture: {first}.");
         }
-        model.load(weightsPath, strict: true);
+        try { model.load(weightsPath, strict: true); }
+        catch (Exception e) when (e is IOException or ArgumentException or InvalidOperationException or KeyNotFoundException or System.Runtime.InteropServices.ExternalException)
+        {
+            throw new CheckpointException(weightsPath, $"the weights do not fit this model, although the manifest says they do ({e.GetType().Name}: {e.Message}). " +
+                "The file was replaced or damaged and its manifest edited to match. " + Fix, e);
+        }
         model.eval();
         return manifest;
+    }
+
+    /// <summary>The first keys (up to three) whose values differ between two configs: "Steps = 3 in the checkpoint, 4 asked for".</summary>
+    public static string ConfigDifferences(JsonNode stored, JsonNode wanted)
+    {
+        var keys = (stored as JsonObject)?.Select(p => p.Key).Union((wanted as JsonObject)?.Select(p => p.Key) ?? []).ToList() ?? [];
+        var differences = keys.Where(k => !JsonNode.DeepEquals(stored[k], wanted[k]))
+            .Select(k => $"{k} = {stored[k]?.ToJsonString() ?? "(absent)"} in the checkpoint, {wanted[k]?.ToJsonString() ?? "(absent)"} asked for").ToList();
+        if (differences.Count == 0) return $"it was trained with {stored.ToJsonString()}, this model asks for {wanted.ToJsonString()}";
+        return string.Join("; ", differences.Take(3)) + (differences.Count > 3 ? $" (and {differences.Count - 3} more)" : "");
     }
 
     /// <summary>
     /// The classroom switch: load data/checkpoints/NAME.bin when it exists and was made with exactly this
     /// config, else (or when <paramref name="retrain"/>) build and train now. Never overwrites a shipped file.
-    /// A loaded model's History is the one its manifest recorded (losses and training time), when it has one.
+    /// A loaded model's History is the one its manifest recorded: its losses (empty when none were recorded) and training time.
+    /// A manifest whose weights are missing, or weights whose manifest is, ends in a CheckpointException.
     /// </summary>
     public static (T Model, ModelSource Source) LoadOrTrain<T>(string name, object config, Func<T> build, Func<T, TrainingHistory> train, bool retrain = false) where T : nn.Module
     {
         var model = build();
         string path = PathFor(name);
-        if (!retrain && File.Exists(path))
+        string? differs = null;
+        if (!retrain && (File.Exists(path) || File.Exists(ManifestPath(path))))
         {
-            var manifest = Verify(path);
+            var manifest = Verify(path);   // a manifest without its weights (or the reverse) is reported, not silently retrained
             if (JsonNode.DeepEquals(manifest.Config, ConfigJson(config)))
             {
                 Load(model, path, config);
-                var recorded = manifest.Losses is { Count: > 0 } losses ? new TrainingHistory(losses, TimeSpan.FromSeconds(manifest.TrainingSeconds)) : null;
+                var recorded = new TrainingHistory(manifest.Losses ?? [], TimeSpan.FromSeconds(manifest.TrainingSeconds));   // no curve recorded: an empty one
                 return (model, new ModelSource(true, $"loaded {name} from data/checkpoints (trained for {manifest.TrainingSeconds / 60:F1} min on {manifest.Machine})", manifest, recorded));
             }
+            differs = ConfigDifferences(manifest.Config, ConfigJson(config));
         }
         model.train();
         var history = train(model);
         model.eval();
-        string why = retrain ? "Retrain = true" : File.Exists(path) ? "the config differs from the shipped checkpoint's" : "no checkpoint is shipped for it";
-        return (model, new ModelSource(false, $"trained {name} now in {history.Elapsed.TotalSeconds:F0} s ({why})", null, history));
+        string why = retrain ? "Retrain = true" : differs is not null ? $"the config differs from the shipped checkpoint's: {differs}" : "no checkpoint is shipped for it";
+        string done = history.Cancelled ? $"training {name} was {history.CancelledAt}: the model is only partly trained" : $"trained {name} now in {history.Elapsed.TotalSeconds:F0} s";
+        return (model, new ModelSource(false, $"{done} ({why})", null, history));
     }
 
     public static string Sha256Of(string path)

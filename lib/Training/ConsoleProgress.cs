@@ -9,7 +9,7 @@ public sealed class ConsoleProgress(string title = "training") : IProgress<Train
 
     public void Report(TrainingProgress value)
     {
-        if (value.Step != value.Steps && DateTime.UtcNow - last < TimeSpan.FromSeconds(5)) return;
+        if (value.Step != value.Steps && !value.Cancelled && DateTime.UtcNow - last < TimeSpan.FromSeconds(5)) return;
         last = DateTime.UtcNow;
         Console.WriteLine(Line(title, value));
     }
@@ -19,7 +19,9 @@ public sealed class ConsoleProgress(string title = "training") : IProgress<Train
     {
         int filled = (int)Math.Round(20.0 * p.Step / p.Steps);
         return $"{title} [{new string('#', filled)}{new string('.', 20 - filled)}] step {p.Step}/{p.Steps}  loss {p.Loss:G4}  " +
-               $"{p.StepsPerSecond:F1} steps/s  {(p.Step == p.Steps ? $"done in {p.Elapsed.TotalSeconds:F1} s" : $"~{p.Remaining.TotalSeconds:F0} s left")}" +
+               $"{p.StepsPerSecond:F1} steps/s  " +
+               (p.Cancelled ? $"cancelled at step {p.Step} of {p.Steps} after {p.Elapsed.TotalSeconds:F1} s"
+                : p.Step == p.Steps ? $"done in {p.Elapsed.TotalSeconds:F1} s" : $"~{p.Remaining.TotalSeconds:F0} s left") +
                (p.Skipped > 0 ? $"  ({p.Skipped} steps skipped: non-finite gradients)" : "");
     }
 }

@@ -6,21 +6,32 @@ using static TorchSharp.torch;
 
 namespace Workbook.Training;
 
-/// <summary>How far training has come: reported to the progress callback every so often.</summary>
-public sealed record TrainingProgress(int Step, int Steps, double Loss, TimeSpan Elapsed, int Skipped = 0)
+/// <summary>How far training has come: reported to the progress callback every so often, and once more at the end (Cancelled when it stopped early).</summary>
+public sealed record TrainingProgress(int Step, int Steps, double Loss, TimeSpan Elapsed, int Skipped = 0, bool Cancelled = false)
 {
     public TimeSpan Remaining => Step == 0 ? TimeSpan.Zero : Elapsed / Step * (Steps - Step);
     public double StepsPerSecond => Elapsed.TotalSeconds > 0 ? Step / Elapsed.TotalSeconds : 0;
 }
 
 /// <summary>
-/// The loss after every step, the wall-clock time training took, and how many steps were skipped
-/// because their gradients were not finite (see <see cref="Trainer.Fit"/>).
+/// The loss after every step, the wall-clock time training took, how many steps were skipped because their
+/// gradients were not finite (see <see cref="Trainer.Fit"/>), how many steps were asked for, and whether
+/// training was cancelled before it ran them all (then Losses.Count is the number it completed).
 /// </summary>
-public sealed record TrainingHistory(IReadOnlyList<double> Losses, TimeSpan Elapsed, int SkippedSteps = 0)
+public sealed record TrainingHistory(IReadOnlyList<double> Losses, TimeSpan Elapsed, int SkippedSteps = 0, int StepsPlanned = 0, bool Cancelled = false)
 {
     /// <summary>Mean loss of the last <paramref name="n"/> steps: a steadier number than the last loss alone.</summary>
     public double FinalLoss(int n = 20) => Losses.Count == 0 ? double.NaN : Losses.TakeLast(n).Average();
+
+    /// <summary>"cancelled at step 10 of 1000 after 3 s" (only meaningful when Cancelled).</summary>
+    public string CancelledAt => $"cancelled at step {Losses.Count} of {StepsPlanned} after {Elapsed.TotalSeconds:F0} s";
+
+    /// <summary>
+    /// Throws an OperationCanceledException when training was cancelled, so a partly trained model is never saved
+    /// as a finished one; returns this history otherwise. <paramref name="what"/> names the model, e.g. "anyorder-mnist14".
+    /// </summary>
+    public TrainingHistory ThrowIfCancelled(string what) => !Cancelled ? this
+        : throw new OperationCanceledException($"{what}: training was {CancelledAt}; a partly trained model is not saved as a finished one. Train again and let it finish.");
 }
 
 public static class Trainer
@@ -31,7 +42,8 @@ public static class Trainer
     /// <summary>
     /// Runs <paramref name="steps"/> optimisation steps. <paramref name="lossAt"/> builds the loss of
     /// step i (draw a batch, run the model, compare with the target). Cancelling stops after the
-    /// current step; the model and optimiser are then consistent and training can be resumed.
+    /// current step; the model and optimiser are then consistent and training can be resumed. The history
+    /// then says Cancelled, and the progress callback gets one last report saying so.
     /// A step whose gradients contain NaN or infinity is not applied (the weights stay as they were), so
     /// one bad batch cannot wreck a model (TorchSharp 0.107's native convolution produced such gradients,
     /// see <see cref="Models.ExactConv2d"/>). Many in a row mean real divergence and stop training with a
@@ -47,7 +59,7 @@ public static class Trainer
         Action? afterStep = null)
     {
         Runtime.Check.Positive("steps", steps);
-        var losses = new List<double>(steps);
+        var losses = new List<double>(Math.Min(steps, 100_000));   // grows past that: never reserve for steps not run
         var clock = Stopwatch.StartNew();
         var lastReport = TimeSpan.Zero;
         var parameters = optimizer.parameters().ToList();
@@ -82,7 +94,10 @@ public static class Trainer
                 progress.Report(new TrainingProgress(step + 1, steps, value, clock.Elapsed, skipped));
             }
         }
-        return new TrainingHistory(losses, clock.Elapsed, skipped);
+        bool cancelled = losses.Count < steps;   // the loop ends early only when cancelled
+        if (cancelled)
+            progress?.Report(new TrainingProgress(losses.Count, steps, losses.Count > 0 ? losses[^1] : double.NaN, clock.Elapsed, skipped, Cancelled: true));
+        return new TrainingHistory(losses, clock.Elapsed, skipped, steps, cancelled);
     }
 
     static bool GradientsAreFinite(IReadOnlyList<Tensor> parameters)

@@ -60,7 +60,7 @@ public static class Notebook
         {
             steps.Add(p.Step);
             losses.Add(p.Loss);
-            bool last = p.Step == p.Steps;
+            bool last = p.Step == p.Steps || p.Cancelled;
             if (headless && !last) return;
             string text = ConsoleProgress.Line(title, p);
             if (line is null) line = KernelInvocationContextExtensions.Display(context, text, "text/plain");

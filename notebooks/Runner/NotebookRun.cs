@@ -9,6 +9,9 @@ namespace Workbook.Runner;
 public sealed record CellFailure(int Cell, string FirstLine, string Error);
 
 /// <summary>The outcome of running one notebook.</summary>
+/// <summary>How an executed notebook was run, stored beside it as NAME.run.json: "quick" or "full", when it finished (UTC), how long, whether every cell passed.</summary>
+public sealed record NotebookRunRecord(string Mode, DateTime Finished, double Seconds, bool Passed);
+
 public sealed record NotebookResult(string Notebook, string ExecutedPath, TimeSpan Elapsed, IReadOnlyList<CellFailure> Failures, IReadOnlyList<string> Figures, string? ProcessProblem)
 {
     public bool Passed => ProcessProblem is null && Failures.Count == 0;
@@ -26,8 +29,11 @@ public static class NotebookRun
     }
 
     /// <summary>The notebooks in reading order.</summary>
-    public static IReadOnlyList<string> Notebooks(string root) =>
-        Directory.GetFiles(Path.Combine(root, "notebooks"), "*.ipynb").Order(StringComparer.Ordinal).ToList();
+    public static IReadOnlyList<string> Notebooks(string root) => NotebooksIn(Path.Combine(root, "notebooks"));
+
+    /// <summary>The .ipynb files of a folder in reading order (none when the folder does not exist): the sources, or out/notebooks.</summary>
+    public static IReadOnlyList<string> NotebooksIn(string folder) =>
+        Directory.Exists(folder) ? Directory.GetFiles(folder, "*.ipynb").Order(StringComparer.Ordinal).ToList() : [];
 
     /// <summary>Restores the local dotnet tools (dotnet-repl) and builds what the notebooks load: the library and its kernel adapter.</summary>
     public static void Prepare(string root)
@@ -47,6 +53,7 @@ public static class NotebookRun
         string executed = Path.Combine(outputFolder, "notebooks", name + ".ipynb");
         Directory.CreateDirectory(Path.GetDirectoryName(executed)!); // dotnet-repl crashes if the folder is missing
         File.Delete(executed);
+        File.Delete(RecordPath(executed));
 
         var start = new ProcessStartInfo("dotnet")
         {
@@ -79,7 +86,26 @@ public static class NotebookRun
             figures.AddRange(FigureExtraction.Save(document, Path.Combine(outputFolder, "figures", name)));
         }
         if (exitCode == 2 && failures.Count == 0) problem ??= "dotnet-repl reported a failed cell but the notebook shows no error output.";
-        return new NotebookResult(name, executed, clock.Elapsed, failures, figures, problem);
+        var result = new NotebookResult(name, executed, clock.Elapsed, failures, figures, problem);
+        if (File.Exists(executed)) WriteRecord(executed, quick, DateTime.UtcNow, clock.Elapsed, result.Passed);
+        return result;
+    }
+
+    /// <summary>out/notebooks/NAME.run.json beside out/notebooks/NAME.ipynb.</summary>
+    public static string RecordPath(string executedPath) => Path.ChangeExtension(executedPath, ".run.json");
+
+    /// <summary>Writes the run record of an executed notebook (through a temporary file, so it is whole or absent).</summary>
+    public static void WriteRecord(string executedPath, bool quick, DateTime finished, TimeSpan elapsed, bool passed)
+    {
+        var record = new NotebookRunRecord(quick ? "quick" : "full", finished.ToUniversalTime(), Math.Round(elapsed.TotalSeconds, 1), passed);
+        Workbook.Display.Export.WriteAtomically(RecordPath(executedPath), System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(record));
+    }
+
+    /// <summary>The run record of an executed notebook, or null when there is none (run before records existed) or it cannot be read.</summary>
+    public static NotebookRunRecord? ReadRecord(string executedPath)
+    {
+        try { return System.Text.Json.JsonSerializer.Deserialize<NotebookRunRecord>(File.ReadAllBytes(RecordPath(executedPath))); }
+        catch (Exception e) when (e is IOException or System.Text.Json.JsonException) { return null; }
     }
 
     static IEnumerable<CellFailure> ReadFailures(JsonNode document)

@@ -1,6 +1,7 @@
 // dotnet run --project notebooks/Runner [-- --quick] [name-filter ...]
 // Runs the notebooks headless, each in its own kernel, into out/: executed notebooks in
-// out/notebooks, figures in out/figures/<notebook>/. Exits 1 if any cell failed.
+// out/notebooks (each with NAME.run.json: mode and time), figures in out/figures/<notebook>/, and
+// out/book/, which lists every executed notebook there, this run's or earlier ones. Exits 1 if any cell failed.
 // dotnet run --project notebooks/Runner -- --train-shipped NAME [--threads N]   (maintainers: rebuild a shipped model)
 // dotnet run --project notebooks/Runner -- --measure-shipped NAME               (maintainers: re-measure one, weights unchanged)
 using Workbook.Runner;
@@ -39,7 +40,8 @@ foreach (string notebook in notebooks)
         Console.WriteLine($"  cell {failure.Cell} ({failure.FirstLine}):\n    {failure.Error.Split('\n')[0]}");
 }
 
-var executed = results.Where(r => File.Exists(r.ExecutedPath)).Select(r => r.ExecutedPath).ToList();
-if (executed.Count > 0) Console.WriteLine($"HTML book: {Path.GetRelativePath(root, HtmlBook.Write(executed, Path.Combine(output, "book")))}");
+string executedFolder = Path.Combine(output, "notebooks");
+if (NotebookRun.NotebooksIn(executedFolder).Count > 0)   // every chapter executed so far, each page saying its mode and time
+    Console.WriteLine($"HTML book: {Path.GetRelativePath(root, HtmlBook.Write(executedFolder, Path.Combine(output, "book")))}");
 Console.WriteLine($"{results.Count(r => r.Passed)} passed, {results.Count(r => !r.Passed)} failed; outputs in {Path.GetRelativePath(Directory.GetCurrentDirectory(), output)}/");
 return results.All(r => r.Passed) ? 0 : 1;

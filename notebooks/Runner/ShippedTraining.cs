@@ -13,8 +13,16 @@ static class ShippedTraining
         if (!IsShipped(name, "--train-shipped")) return 1;
         Workbook.Runtime.TorchRuntime.EnsureLoaded();
         if (threads is int n) TorchSharp.torch.set_num_threads(n);   // two trainings side by side: one thread each
-        Console.WriteLine($"Training {name} on {Workbook.Runtime.TorchRuntime.Describe()}");
-        var manifest = ShippedModels.TrainAndSave(name!, new ConsoleProgress());
+        Console.WriteLine($"Training {name} on {Workbook.Runtime.TorchRuntime.Describe()} (Ctrl+C stops after the current step and saves nothing)");
+        using var cancel = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
+        CheckpointManifest manifest;
+        try { manifest = ShippedModels.TrainAndSave(name!, new ConsoleProgress(), cancel.Token); }
+        catch (OperationCanceledException e)
+        {
+            Console.Error.WriteLine($"{e.Message} data/checkpoints/{name}.bin and .json are unchanged.");
+            return 130;
+        }
         Console.WriteLine($"wrote data/checkpoints/{name}.bin after {manifest.TrainingSeconds / 60:F1} min");
         foreach (var (metric, value) in manifest.Metrics) Console.WriteLine($"  {metric} = {value:F3}");
         return 0;
@@ -43,9 +51,10 @@ static class ShippedTraining
         TimeSpan last = TimeSpan.Zero;
         public void Report(TrainingProgress p)
         {
-            if (p.Elapsed - last < TimeSpan.FromMinutes(1) && p.Step != p.Steps) return;
+            if (p.Elapsed - last < TimeSpan.FromMinutes(1) && p.Step != p.Steps && !p.Cancelled) return;
             last = p.Elapsed;
-            Console.WriteLine($"  step {p.Step}/{p.Steps}  loss {p.Loss:F4}  {p.StepsPerSecond:F1} steps/s  {p.Remaining.TotalMinutes:F0} min left  skipped {p.Skipped}");
+            Console.WriteLine($"  step {p.Step}/{p.Steps}  loss {p.Loss:F4}  {p.StepsPerSecond:F1} steps/s  " +
+                              (p.Cancelled ? "cancelled" : $"{p.Remaining.TotalMinutes:F0} min left") + $"  skipped {p.Skipped}");
         }
     }
 }
