@@ -2,6 +2,7 @@
 // both kinds, and a model whose predictions depend only on the visible pixels.
 using Workbook.Patches;
 using Workbook.Runtime;
+using Workbook.Autoregression;
 
 namespace Workbook.Tests;
 
@@ -123,14 +124,5 @@ public class PatchesTests
         Assert.True(samples.Levels.ge(0).logical_and(samples.Levels.lt(3)).all().item<bool>());
         // Deterministic given the generator's seed.
         Assert.True(Same(PatchSampler.Generate(model, order, new Generator(3)).Levels, samples.Levels));
-    }
-
-    [Fact]
-    public void Quantising_rounds_to_the_nearest_level_and_back()
-    {
-        var images = tensor(new float[] { 0f, 0.2f, 0.4f, 0.9f, 1f }).view(1, 1, 1, 5);
-        var levels = GreyLevels.Quantise(images, 4);          // levels at 0, 1/3, 2/3, 1
-        Assert.Equal(new double[] { 0, 1, 1, 3, 3 }, levels.ToDoubles());
-        Assert.Equal(1.0 / 3, GreyLevels.ToImages(levels, 4).ToDoubles()[1], 6);
     }
 }

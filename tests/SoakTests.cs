@@ -88,7 +88,7 @@ public class SoakTests
         Assert.Equal(0, GrowthWithSteps(n => new TextConditionalModel(conditional).Train(conditional with { TrainingSteps = n }, data), 200));
 
         var anyOrder = new AnyOrderModelConfig(ImageSize: 8, Hidden: 16, BatchSize: 8);
-        var levels = GreyLevels.Quantise(data.Images, anyOrder.Levels);
+        var levels = PixelLevels.Quantize(data.Images, anyOrder.Levels);
         Assert.Equal(0, GrowthWithSteps(n => AnyOrderTraining.Train(AnyOrderTraining.Build(anyOrder with { Steps = n }), levels), 200));
     }
 }

@@ -93,8 +93,8 @@ public class ValidationTests
         { () => SketchModel.Train(SketchModel.Build(SmallSketch), SmallSketch with { BatchSize = 0 }, Tiny), "BatchSize = 0 is out of range" },
         { () => SketchModel.Train(SketchModel.Build(SmallSketch), SmallSketch with { TimeSteps = 0 }, Tiny), "TimeSteps = 0 is out of range" },
         { () => SketchModel.Train(SketchModel.Build(SmallSketch), SmallSketch with { ImageSize = 14 }, Tiny), "the data's images are 8x8; the record asks for ImageSize = 14" },
-        { () => AnyOrderTraining.Train(AnyOrderTraining.Build(new AnyOrderModelConfig(ImageSize: 14, Hidden: 8, Steps: 2)), GreyLevels.Quantise(Tiny.Images, 4)), "levels of shape (32, 1, 8, 8) and type Int64; the model's record asks for int64 level indices of shape (N, 1, 14, 14)" },
-        { () => AnyOrderTraining.Train(AnyOrderTraining.Build(new AnyOrderModelConfig(ImageSize: 8, Hidden: 8, Steps: 2)), GreyLevels.Quantise(Tiny.Images, 16)), "levels run from 0 to 15; the model's record has Levels = 4" },
+        { () => AnyOrderTraining.Train(AnyOrderTraining.Build(new AnyOrderModelConfig(ImageSize: 14, Hidden: 8, Steps: 2)), PixelLevels.Quantize(Tiny.Images, 4)), "levels of shape (32, 1, 8, 8) and type Int64; the model's record asks for int64 level indices of shape (N, 1, 14, 14)" },
+        { () => AnyOrderTraining.Train(AnyOrderTraining.Build(new AnyOrderModelConfig(ImageSize: 8, Hidden: 8, Steps: 2)), PixelLevels.Quantize(Tiny.Images, 16)), "levels run from 0 to 15; the model's record has Levels = 4" },
         { () => Tiny.RandomBatch(0, new Generator(0)), "size = 0: it counts something" },
     };
 

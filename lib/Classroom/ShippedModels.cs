@@ -11,6 +11,7 @@ using Workbook.Patches;
 using Workbook.Runtime;
 using Workbook.Training;
 using static TorchSharp.torch;
+using Workbook.Autoregression;
 
 namespace Workbook.Classroom;
 
@@ -66,7 +67,7 @@ public static class ShippedModels
             {
                 var config = AnyOrder;
                 var model = AnyOrderTraining.Build(config);
-                var history = AnyOrderTraining.Train(model, GreyLevels.Quantise(train.Images, config.Levels), progress, cancellation).ThrowIfCancelled(name);
+                var history = AnyOrderTraining.Train(model, PixelLevels.Quantize(train.Images, config.Levels), progress, cancellation).ThrowIfCancelled(name);
                 model.eval();
                 return Checkpoint.Save(model, path, config, "mnist 14x14, 4 levels", history.Elapsed.TotalSeconds, Measure(model, config), history.Losses);
             }
@@ -131,13 +132,13 @@ public static class ShippedModels
     /// <summary>Fréchet distance of 500 random-order samples at 4, 16, 49 and 196 evaluations (keys frechet_random_N).</summary>
     public static Dictionary<string, double> Measure(AnyOrderModel model, AnyOrderModelConfig config, int[]? evaluations = null)
     {
-        Tensor FourLevels(Tensor images) => GreyLevels.ToImages(GreyLevels.Quantise(images, config.Levels), config.Levels);
+        Tensor FourLevels(Tensor images) => PixelLevels.ToGrey(PixelLevels.Quantize(images, config.Levels), config.Levels);
         var scorer = Scorer(FourLevels);
         return (evaluations ?? [4, 16, 49, 196]).ToDictionary(e => $"frechet_random_{e}", e =>
         {
             using var scope = NewDisposeScope();
             var orders = PixelOrders.Random(SampleCount, config.ImageSize, config.ImageSize, e, Seeds.Set(7));
-            return scorer.Score(GreyLevels.ToImages(PatchSampler.Generate(model, orders, Seeds.Generator(1)).Levels, config.Levels)).FrechetDistance;
+            return scorer.Score(PixelLevels.ToGrey(PatchSampler.Generate(model, orders, Seeds.Generator(1)).Levels, config.Levels)).FrechetDistance;
         });
     }
 

@@ -3,6 +3,7 @@
 // at the hidden ones; the step size follows a cosine schedule. Used where a later chapter needs the model.
 using Workbook.Training;
 using static TorchSharp.torch;
+using Workbook.Autoregression;
 
 namespace Workbook.Patches;
 
@@ -21,9 +22,9 @@ public static class AnyOrderTraining
         var config = model.Config.Validate();
         int size = config.ImageSize;
         if (levels.dtype != int64 || levels.dim() != 4 || levels.shape[1] != 1 || levels.shape[2] != size || levels.shape[3] != size || levels.shape[0] == 0)
-            throw new ArgumentException($"levels of shape ({string.Join(", ", levels.shape)}) and type {levels.dtype}; the model's record asks for int64 level indices of shape (N, 1, {size}, {size}) with N at least 1 (GreyLevels.Quantise).");
+            throw new ArgumentException($"levels of shape ({string.Join(", ", levels.shape)}) and type {levels.dtype}; the model's record asks for int64 level indices of shape (N, 1, {size}, {size}) with N at least 1 (PixelLevels.Quantize).");
         if (levels.min().item<long>() < 0 || levels.max().item<long>() >= config.Levels)
-            throw new ArgumentException($"levels run from {levels.min().item<long>()} to {levels.max().item<long>()}; the model's record has Levels = {config.Levels}, so they must lie in 0..{config.Levels - 1} (GreyLevels.Quantise(images, {config.Levels})).");
+            throw new ArgumentException($"levels run from {levels.min().item<long>()} to {levels.max().item<long>()}; the model's record has Levels = {config.Levels}, so they must lie in 0..{config.Levels - 1} (PixelLevels.Quantize(images, {config.Levels})).");
         var generator = new Generator((ulong)config.Seed + 1, Runtime.TorchRuntime.Device);
         var optimizer = optim.Adam(model.parameters(), lr: config.LearningRate);
         var schedule = optim.lr_scheduler.CosineAnnealingLR(optimizer, config.Steps, eta_min: 1e-5);

@@ -104,7 +104,7 @@ AnyOrderModel anyOrder;
 {
     var c = new AnyOrderModelConfig();
     anyOrder = AnyOrderTraining.Build(c);
-    var levels = GreyLevels.Quantise(mnist14.Images, c.Levels);
+    var levels = PixelLevels.Quantize(mnist14.Images, c.Levels);
     var net = anyOrder;
     var someLevels = levels[..c.BatchSize];
     var someVisible = PixelOrders.TrainingMasks(c.BatchSize, 14, 14, AnyOrderModelConfig.TrainingPatchSizes, c.RandomShare, generator);
