@@ -150,16 +150,16 @@ public class FlopCounterTests
     public void Counts_two_flops_per_multiply_add_in_linear_and_conv_layers()
     {
         var linear = nn.Linear(10, 4);
-        Assert.Equal(2.0 * 3 * 10 * 4, Workbook.Training.FlopCounter.Forward(linear, () => linear.call(zeros(3, 10))));   // B=3
+        Assert.Equal(2.0 * 3 * 10 * 4, Workbook.Benchmarks.FlopCounter.Forward(linear, () => linear.call(zeros(3, 10))));   // B=3
 
         var conv = nn.Conv2d(2, 5, kernel_size: 3, padding: 1);
         // Output (1, 5, 6, 6); each output value sums 2 x 3 x 3 products.
-        Assert.Equal(2.0 * 5 * 6 * 6 * 2 * 3 * 3, Workbook.Training.FlopCounter.Forward(conv, () => conv.call(zeros(1, 2, 6, 6))));
+        Assert.Equal(2.0 * 5 * 6 * 6 * 2 * 3 * 3, Workbook.Benchmarks.FlopCounter.Forward(conv, () => conv.call(zeros(1, 2, 6, 6))));
 
         var model = new Workbook.Models.Mlp(8, 16, 2, hiddenLayers: 1);
-        Assert.Equal(2.0 * (8 * 16 + 16 * 2), Workbook.Training.FlopCounter.Forward(model, () => model.forward(zeros(1, 8))));
+        Assert.Equal(2.0 * (8 * 16 + 16 * 2), Workbook.Benchmarks.FlopCounter.Forward(model, () => model.forward(zeros(1, 8))));
         // Hooks are removed afterwards: a second count is the same, not doubled.
-        Assert.Equal(2.0 * (8 * 16 + 16 * 2), Workbook.Training.FlopCounter.Forward(model, () => model.forward(zeros(1, 8))));
+        Assert.Equal(2.0 * (8 * 16 + 16 * 2), Workbook.Benchmarks.FlopCounter.Forward(model, () => model.forward(zeros(1, 8))));
     }
 }
 

@@ -26,8 +26,7 @@ public sealed record PixelCnnConfig(
         Check.InRange(nameof(Levels), Levels, 2, 256);
         Check.InRange(nameof(Channels), Channels, 1, 1024);
         Check.InRange(nameof(Layers), Layers, 0, 32);
-        if (FirstKernel < 1 || FirstKernel > 15 || FirstKernel % 2 == 0)
-            throw new HyperparameterException($"FirstKernel = {FirstKernel}: a masked convolution needs an odd kernel size with a centre pixel; allowed 1, 3, 5, ... 15.");
+        Check.MaskedKernel(nameof(FirstKernel), FirstKernel);
         Check.Training(Steps, BatchSize, LearningRate);
         // Masked convolutions of Channels maps; an image keeps about 6 x Channels x pixels values per layer (measured at 14x14).
         double weights = (double)Channels * FirstKernel * FirstKernel + 9.0 * Layers * Channels * Channels + (double)Channels * (Channels + Levels);

@@ -44,8 +44,7 @@ public sealed record GuidanceConfig(
 {
     public GuidanceConfig Validate()
     {
-        if (double.IsNaN(Scale) || Scale < 0 || Scale > 20)
-            throw new HyperparameterException($"{nameof(Scale)} = {Scale}: the guidance scale w must lie between 0 (ignore the prompt) and 20; 1 follows the prompt plainly, 2 to 8 is typical.");
+        Check.GuidanceScale(nameof(Scale), Scale);
         Check.InRange(nameof(SamplingSteps), SamplingSteps, 1, 10_000);
         return this;
     }

@@ -40,9 +40,8 @@ public sealed class ConditionalUNet : nn.Module<Tensor, Tensor, Tensor, Tensor>
     {
         if (conditionShape.Length is not (1 or 3) || conditionShape.Any(n => n < 1))
             throw new HyperparameterException($"conditionShape = [{string.Join(", ", conditionShape)}]: give [D] for a vector condition or [C, h, w] for a picture, all at least 1.");
-        Check.InRange(nameof(channels), channels, 8, 512);
-        if (channels % 8 != 0) throw new HyperparameterException($"channels = {channels}: must be a multiple of 8 (GroupNorm uses 8 groups).");
-        Check.InRange(nameof(timeDim), timeDim, 2, 1024);
+        Check.UNetChannels(nameof(channels), channels);
+        Check.TimeEmbedding(nameof(timeDim), timeDim);
         this.timeDim = timeDim;
         this.conditionShape = conditionShape.ToArray();
         int c = channels, c2 = 2 * channels, e = 4 * channels;

@@ -16,7 +16,7 @@ public static class Guidance
     /// </summary>
     public static Tensor Predict(Func<Tensor, Tensor, Tensor, Tensor> model, Tensor xt, Tensor t, Tensor condition, Tensor noCondition, double w)
     {
-        Runtime.Check.InRange("guidance scale w", w, 0, 20);
+        Runtime.Check.GuidanceScale("guidance scale w", w);
         var both = model(cat([xt, xt]), cat([t, t]), cat([condition, noCondition]));   // (2B, ...)
         var halves = both.chunk(2);
         return Combine(halves[1], halves[0], w);

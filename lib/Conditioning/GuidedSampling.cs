@@ -21,7 +21,7 @@ public static class GuidedSampling
     /// <summary>Generates one image per row of <paramref name="condition"/>, starting from pure noise.</summary>
     public static SamplingRun Generate(Sampler sampler, ConditionalUNet model, Tensor condition, double w, int imageSize, Generator generator, int snapshots = 0)
     {
-        Runtime.Check.InRange("guidance scale w", w, 0, 20);
+        Runtime.Check.GuidanceScale("guidance scale w", w);
         using var noGrad = no_grad();
         return sampler.Generate(Denoiser(model, condition, w), [condition.shape[0], 1, imageSize, imageSize], generator, snapshots);
     }

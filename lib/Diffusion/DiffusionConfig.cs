@@ -35,10 +35,8 @@ public sealed record DiffusionConfig(
         if (imageSize % 2 != 0) throw new HyperparameterException($"{nameof(ImageSize)} = {imageSize}: the U-Net halves the image once, so it must be even.");
         Check.InRange(nameof(TimeSteps), timeSteps, 10, 10_000);
         Check.OneOf(nameof(Schedule), schedule, ["linear", "cosine"]);
-        Check.InRange(nameof(Channels), channels, 8, 256);
-        if (channels % 8 != 0) throw new HyperparameterException($"{nameof(Channels)} = {channels}: must be a multiple of 8 (GroupNorm uses 8 groups).");
-        Check.InRange(nameof(TimeEmbedding), timeEmbedding, 2, 1024);
-        if (timeEmbedding % 2 != 0) throw new HyperparameterException($"{nameof(TimeEmbedding)} = {timeEmbedding}: half sines, half cosines, so it must be even.");
+        Check.UNetChannels(nameof(Channels), channels);
+        Check.TimeEmbedding(nameof(TimeEmbedding), timeEmbedding);
     }
 
     /// <summary>

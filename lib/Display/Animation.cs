@@ -14,7 +14,7 @@ public sealed record GifAnimation(byte[] Bytes, int Width, int Height, int Frame
     public string ToHtml() => $"<img src=\"{DataUri}\" width=\"{Width}\" height=\"{Height}\" style=\"image-rendering:pixelated\"/>";
 
     /// <summary>Writes the GIF to <paramref name="path"/> (atomically) and returns the full path.</summary>
-    public string Save(string path) => Export.WriteAtomically(path, Bytes);
+    public string Save(string path) => Runtime.AtomicFile.Write(path, Bytes);
 
     /// <summary>
     /// One frame per tensor, each laid out like <see cref="ImageGrid.From"/>; every frame is shown for

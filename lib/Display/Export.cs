@@ -2,6 +2,7 @@
 // every file written atomically (temporary file, then rename) so an interrupted export never leaves
 // half a file. Introduced in chapter 1; every chapter uses it.
 using Plotly.NET;
+using Workbook.Runtime;
 
 namespace Workbook.Display;
 
@@ -30,11 +31,11 @@ public static class Export
     /// </summary>
     public static string Chart(GenericChart chart, string name, int scale = 2)
     {
-        var lines = new List<string> { WriteAtomically(PathFor(name, ".html"), System.Text.Encoding.UTF8.GetBytes(ChartExport.StandaloneHtml(chart, name))) };
+        var lines = new List<string> { AtomicFile.Write(PathFor(name, ".html"), System.Text.Encoding.UTF8.GetBytes(ChartExport.StandaloneHtml(chart, name))) };
         try
         {
-            lines.Add(WriteAtomically(PathFor(name, ".png"), ChartExport.Render(chart, "png", scale)));
-            lines.Add(WriteAtomically(PathFor(name, ".svg"), ChartExport.Render(chart, "svg")));
+            lines.Add(AtomicFile.Write(PathFor(name, ".png"), ChartExport.Render(chart, "png", scale)));
+            lines.Add(AtomicFile.Write(PathFor(name, ".svg"), ChartExport.Render(chart, "svg")));
         }
         catch (InvalidOperationException e)
         {
@@ -54,28 +55,5 @@ public static class Export
         if (name.Length > MaxNameLength)
             throw new ArgumentException($"figure name '{name[..40]}…' has {name.Length} characters: use at most {MaxNameLength}, e.g. \"01-blurry-mean\".");
         return Path.Combine(Folder, name + extension);
-    }
-
-    /// <summary>
-    /// Writes bytes to path through a temporary file and a rename; returns the full path. When the write fails (the
-    /// path is a folder, the disk is full) the temporary file is deleted, any file already at the path is left as it
-    /// was, and an IOException names the path.
-    /// </summary>
-    public static string WriteAtomically(string path, byte[] bytes)
-    {
-        string full = Path.GetFullPath(path);
-        string temporary = full + ".partial";
-        try
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-            File.WriteAllBytes(temporary, bytes);
-            File.Move(temporary, full, overwrite: true);
-            return full;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            if (File.Exists(temporary)) File.Delete(temporary);
-            throw new IOException($"{full} could not be written ({e.Message}). Check that it is not a folder, that its folder is writable and that the disk has space.", e);
-        }
     }
 }

@@ -18,8 +18,7 @@ public sealed class MaskedConv2d : nn.Module<Tensor, Tensor>
     {
         Runtime.Check.Positive("inChannels", inChannels);
         Runtime.Check.Positive("outChannels", outChannels);
-        if (kernelSize < 1 || kernelSize % 2 == 0)
-            throw new Runtime.HyperparameterException($"kernelSize = {kernelSize}: a masked convolution needs an odd size (1, 3, 5, 7, ...) so that it has a centre pixel.");
+        Runtime.Check.MaskedKernel("kernelSize", kernelSize);
         conv = nn.Conv2d(inChannels, outChannels, kernelSize, padding: kernelSize / 2);
         mask = Mask(kernelSize, type).expand(outChannels, inChannels, kernelSize, kernelSize).contiguous();
         RegisterComponents();

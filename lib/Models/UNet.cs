@@ -24,9 +24,8 @@ public sealed class UNet : nn.Module<Tensor, Tensor, Tensor>
     /// <param name="timeDim">length of the sinusoidal step embedding</param>
     public UNet(int channels = 32, int timeDim = 64, int imageChannels = 1) : base(nameof(UNet))
     {
-        Runtime.Check.InRange("channels", channels, 8, 512);
-        if (channels % 8 != 0) throw new Runtime.HyperparameterException($"channels = {channels}: must be a multiple of 8 (GroupNorm uses 8 groups).");
-        Runtime.Check.InRange("timeDim", timeDim, 2, 1024);
+        Runtime.Check.UNetChannels("channels", channels);
+        Runtime.Check.TimeEmbedding("timeDim", timeDim);
         this.timeDim = timeDim;
         int c = channels, c2 = 2 * channels, e = 4 * channels;
         time_mlp = nn.Sequential(nn.Linear(timeDim, e), nn.SiLU(), nn.Linear(e, e));

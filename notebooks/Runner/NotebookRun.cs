@@ -98,7 +98,7 @@ public static class NotebookRun
     public static void WriteRecord(string executedPath, bool quick, DateTime finished, TimeSpan elapsed, bool passed)
     {
         var record = new NotebookRunRecord(quick ? "quick" : "full", finished.ToUniversalTime(), Math.Round(elapsed.TotalSeconds, 1), passed);
-        Workbook.Display.Export.WriteAtomically(RecordPath(executedPath), System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(record));
+        Workbook.Runtime.AtomicFile.Write(RecordPath(executedPath), System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(record));
     }
 
     /// <summary>The run record of an executed notebook, or null when there is none (run before records existed) or it cannot be read.</summary>

@@ -5,7 +5,7 @@ using TorchSharp.Modules;
 using Workbook.Models;
 using static TorchSharp.torch;
 
-namespace Workbook.Training;
+namespace Workbook.Benchmarks;
 
 public static class FlopCounter
 {
