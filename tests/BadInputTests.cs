@@ -52,9 +52,9 @@ public class BadInputTests
     [Fact]
     public void Dropping_the_condition_of_a_huge_or_misshapen_batch_is_refused()
     {
-        var net = new ConditionalUNet([4], channels: 8, timeDim: 4);
-        Assert.Contains("ConditionalUNet.DropCondition", Assert.Throws<ArgumentException>(() => net.DropCondition(zeros(1, 4).expand(1L << 40, 4), 0.5, new Generator(0))).Message);
-        Assert.Contains("this model expects (3, 4)", Assert.Throws<ArgumentException>(() => net.DropCondition(zeros(3, 5), 0.5, new Generator(0))).Message);
+        var net = new UNet(channels: 8, timeDim: 4, conditionShape: [4]);
+        Assert.Contains("UNet.DropCondition", Assert.Throws<ArgumentException>(() => net.DropCondition(zeros(1, 4).expand(1L << 40, 4), 0.5, new Generator(0))).Message);
+        Assert.Contains("this U-Net expects (3, 4)", Assert.Throws<ArgumentException>(() => net.DropCondition(zeros(3, 5), 0.5, new Generator(0))).Message);
         Assert.Contains("a single number", Assert.Throws<ArgumentException>(() => net.DropCondition(zeros([]), 0.5, new Generator(0))).Message);
     }
 

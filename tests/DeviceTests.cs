@@ -25,7 +25,7 @@ public class DeviceTests
         ["Mlp"] = () => new Mlp(4, 8, 2),
         ["UNet"] = () => new UNet(channels: 8, timeDim: 8),
         ["DiffusionTraining.Build"] = () => DiffusionTraining.Build(new DiffusionConfig(ImageSize: 8, Channels: 8, TimeEmbedding: 8)),
-        ["ConditionalUNet"] = () => new ConditionalUNet([4], channels: 8, timeDim: 8),
+        ["UNet with a condition"] = () => new UNet(channels: 8, timeDim: 8, conditionShape: [4]),
         ["SketchModel.Build"] = () => SketchModel.Build(new SketchModelConfig(ImageSize: 8, SketchSize: 4, Channels: 8, TimeEmbedding: 8)),
         ["TextConditionalModel"] = () => new TextConditionalModel(new ConditionalDiffusionConfig(ImageSize: 8, Channels: 8, TimeEmbedding: 8, ConditionDim: 4)),
         ["PixelCnn"] = () => new PixelCnn(levels: 4, channels: 16, layers: 1),

@@ -287,6 +287,25 @@ public class DiffusionTests
     }
 
     [Fact]
+    public void One_UNet_with_or_without_a_condition_and_the_condition_layers_only_when_asked_for()
+    {
+        var plain = new UNet(channels: 8, timeDim: 8);
+        var prompted = new UNet(channels: 8, timeDim: 8, conditionShape: [4]);
+        var sketched = new UNet(channels: 8, timeDim: 8, conditionShape: [1, 4, 4]);
+        Assert.DoesNotContain(plain.named_parameters(), p => p.name.Contains("condition"));
+        Assert.Equal(plain.named_parameters().Select(p => p.name), prompted.named_parameters().Select(p => p.name).Where(n => !n.Contains("condition")));
+        Assert.Contains(prompted.named_parameters(), p => p.name.StartsWith("condition_mlp."));
+        Assert.DoesNotContain(sketched.named_parameters(), p => p.name.StartsWith("condition_mlp."));   // a picture enters as channels
+        var x = randn(2, 1, 8, 8);
+        var t = tensor(new long[] { 3, 7 });
+        Assert.Equal(x.shape, plain.forward(x, t).shape);
+        Assert.Equal(x.shape, prompted.forward(x, t, randn(2, 4)).shape);
+        Assert.Equal(x.shape, sketched.forward(x, t, randn(2, 1, 4, 4)).shape);
+        Assert.Contains("takes no condition", Assert.Throws<ArgumentException>(() => plain.forward(x, t, randn(2, 4))).Message);
+        Assert.Contains("expects (2, 4)", Assert.Throws<ArgumentException>(() => prompted.forward(x, t)).Message);
+    }
+
+    [Fact]
     public void Config_validation_names_the_bad_value()
     {
         new DiffusionConfig().Validate();

@@ -4,22 +4,23 @@ using Workbook.Conditioning;
 using Workbook.Diffusion;
 using Workbook.Metrics;
 using Workbook.Runtime;
+using Workbook.Models;
 
 namespace Workbook.Tests;
 
 [Trait("Category", "Numerics")]   // run twice by CI, once with oneDNN limited to SSE4.1 (.ci/run)
 public class GuidanceTests
 {
-    static ConditionalUNet SmallNet(long[] conditionShape)
+    static UNet SmallNet(long[] conditionShape)
     {
         Seeds.Set(1);
-        var net = new ConditionalUNet(conditionShape, channels: 8, timeDim: 8);
+        var net = new UNet(channels: 8, timeDim: 8, conditionShape: conditionShape);
         // The null condition starts at zero; give it distinct values so "null" and "zeros" cannot be confused.
         using (no_grad()) net.named_parameters().Single(p => p.name == "null_condition").parameter.copy_(linspace(-1, 1, conditionShape.Aggregate(1L, (a, b) => a * b)).view(conditionShape));
         return net;
     }
 
-    static TorchSharp.Modules.Parameter NullOf(ConditionalUNet net) => net.named_parameters().Single(p => p.name == "null_condition").parameter;
+    static TorchSharp.Modules.Parameter NullOf(UNet net) => net.named_parameters().Single(p => p.name == "null_condition").parameter;
 
     [Fact]
     public void Dropping_with_p_one_feeds_every_example_the_null_condition_and_p_zero_none()
@@ -109,7 +110,7 @@ public class GuidanceTests
         Assert.Equal([2L, 1, 8, 8], net.forward(x, t, sketch).shape);
         Assert.Equal([2L, 1, 4, 4], net.DropCondition(sketch, 0.5, Seeds.Set(0)).shape);
         Assert.Throws<ArgumentException>(() => net.forward(x, t, randn(2, 16)));
-        Assert.Throws<HyperparameterException>(() => new ConditionalUNet([1, 4], 8, 8));
+        Assert.Throws<HyperparameterException>(() => new UNet(8, 8, conditionShape: [1, 4]));
     }
 
     [Fact]

@@ -37,7 +37,7 @@ public class InferenceSlicesTests
     public void Conditional_UNet_in_slices_gives_the_same_output_as_one_pass(bool sketch)
     {
         Seeds.Set(4);
-        var net = new ConditionalUNet(sketch ? [1, 7, 7] : [8], channels: 16, timeDim: 16);
+        var net = new UNet(channels: 16, timeDim: 16, conditionShape: sketch ? [1, 7, 7] : [8]);
         var x = randn(Batch, 1, 14, 14);
         var t = randint(0, 1000, [Batch]);
         var condition = sketch ? rand(Batch, 1, 7, 7) : randn(Batch, 8);

@@ -9,6 +9,7 @@ using Workbook.Diffusion;
 using Workbook.Patches;
 using Workbook.Runtime;
 using Workbook.Training;
+using Workbook.Models;
 
 namespace Workbook.Tests;
 
@@ -41,7 +42,7 @@ public class SoakTests
     [Fact]
     public void Guided_sampling_leaves_no_tensor_behind_per_step()
     {
-        var net = new ConditionalUNet([4], channels: 8, timeDim: 8);
+        var net = new UNet(channels: 8, timeDim: 8, conditionShape: [4]);
         var sampler = new DdimSampler(NoiseSchedule.Linear(100), PredictionTarget.Noise, 30);
         var condition = randn(3, 4);
         long left = Leftover(() => GuidedSampling.Generate(sampler, net, condition, 3, 8, Seeds.Set(2)).Images.Dispose());

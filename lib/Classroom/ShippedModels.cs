@@ -192,7 +192,7 @@ public static class ShippedModels
     /// How well samples fit their sketches: 100 held-out test digits' sketches, one sample each (25 DDIM steps),
     /// mean absolute difference between the sample's own sketch and the one asked for (key sketch_fit, 0 = perfect).
     /// </summary>
-    public static Dictionary<string, double> Measure(Conditioning.ConditionalUNet net, SketchModelConfig config)
+    public static Dictionary<string, double> Measure(Models.UNet net, SketchModelConfig config)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();

@@ -3,6 +3,7 @@
 // combines the two predictions with weight w. Chapter 10 (w = 1: the plain conditional model of chapter 09).
 using Workbook.Diffusion;
 using static TorchSharp.torch;
+using Workbook.Models;
 
 namespace Workbook.Conditioning;
 
@@ -15,11 +16,11 @@ public static class GuidedSampling
     /// The guided denoiser as a plain (x_t, t) → output function, the form every <see cref="Sampler"/> takes.
     /// <paramref name="condition"/> holds one condition per image to generate, (B, ...).
     /// </summary>
-    public static Func<Tensor, Tensor, Tensor> Denoiser(ConditionalUNet model, Tensor condition, double w) =>
+    public static Func<Tensor, Tensor, Tensor> Denoiser(UNet model, Tensor condition, double w) =>
         (xt, t) => Guidance.Predict(model.forward, xt, t, condition, model.NullCondition(xt.shape[0]), w);
 
     /// <summary>Generates one image per row of <paramref name="condition"/>, starting from pure noise.</summary>
-    public static SamplingRun Generate(Sampler sampler, ConditionalUNet model, Tensor condition, double w, int imageSize, Generator generator, int snapshots = 0)
+    public static SamplingRun Generate(Sampler sampler, UNet model, Tensor condition, double w, int imageSize, Generator generator, int snapshots = 0)
     {
         Runtime.Check.GuidanceScale("guidance scale w", w);
         using var noGrad = no_grad();
@@ -32,7 +33,7 @@ public static class GuidedSampling
     /// The conversion to a clean image is linear in the network's output, so guiding the output and
     /// guiding the clean image are the same thing.
     /// </summary>
-    public static GuidanceParts Explain(Sampler sampler, ConditionalUNet model, Tensor xt, int t, Tensor condition, double w)
+    public static GuidanceParts Explain(Sampler sampler, UNet model, Tensor xt, int t, Tensor condition, double w)
     {
         using var noGrad = no_grad();
         long batch = xt.shape[0];

@@ -1,11 +1,12 @@
 // Chapter 9's second condition, a coarse sketch of the image: the sketch-to-digit model's record and
 // its training recipe as one call (chapter 9 shows the loop). The sketch is stacked onto the noisy
-// image as a second channel (ConditionalUNet with a picture-shaped condition).
+// image as a second channel (a UNet with a picture-shaped condition).
 using Workbook.Data;
 using Workbook.Diffusion;
 using Workbook.Runtime;
 using Workbook.Training;
 using static TorchSharp.torch;
+using Workbook.Models;
 
 namespace Workbook.Conditioning;
 
@@ -38,18 +39,18 @@ public sealed record SketchModelConfig(
 public static class SketchModel
 {
     /// <summary>A fresh sketch-conditioned U-Net for a config, its weights drawn from the config's seed.</summary>
-    public static ConditionalUNet Build(SketchModelConfig config)
+    public static UNet Build(SketchModelConfig config)
     {
         config.Validate();
         Seeds.Set(config.Seed);
-        return new ConditionalUNet([1, config.SketchSize, config.SketchSize], config.Channels, config.TimeEmbedding);
+        return new UNet(config.Channels, config.TimeEmbedding, conditionShape: [1, config.SketchSize, config.SketchSize]);
     }
 
     /// <summary>
     /// Trains <paramref name="net"/> to predict the noise in noised images (in [0, 1], scaled to [-1, 1] here)
     /// given their own sketches, as chapter 9 does.
     /// </summary>
-    public static TrainingHistory Train(ConditionalUNet net, SketchModelConfig config, ImageDataset data, IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
+    public static TrainingHistory Train(UNet net, SketchModelConfig config, ImageDataset data, IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
     {
         config.Validate();
         data.CheckSize(config.ImageSize);

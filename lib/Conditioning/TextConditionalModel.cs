@@ -4,16 +4,17 @@ using TorchSharp;
 using Workbook.Data;
 using Workbook.Training;
 using static TorchSharp.torch;
+using Workbook.Models;
 
 namespace Workbook.Conditioning;
 
 public sealed class TextConditionalModel : nn.Module
 {
     readonly TextEncoder text;
-    readonly ConditionalUNet unet;
+    readonly UNet unet;
 
     public TextEncoder Text => text;
-    public ConditionalUNet UNet => unet;
+    public UNet UNet => unet;
     public PromptTable Prompts { get; }
 
     public TextConditionalModel(ConditionalDiffusionConfig config, string dataset = "mnist") : base(nameof(TextConditionalModel))
@@ -21,7 +22,7 @@ public sealed class TextConditionalModel : nn.Module
         config.Validate();
         Prompts = new PromptTable(dataset);
         text = new TextEncoder(Prompts.Tokenizer.VocabularySize, config.ConditionDim);
-        unet = new ConditionalUNet([config.ConditionDim], config.Channels, config.TimeEmbedding);
+        unet = new UNet(config.Channels, config.TimeEmbedding, conditionShape: [config.ConditionDim]);
         RegisterComponents();
         this.to(Runtime.TorchRuntime.Device);
     }
