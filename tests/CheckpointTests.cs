@@ -20,7 +20,7 @@ public class CheckpointTests : IDisposable
         Directory.Delete(folder, recursive: true);
     }
 
-    static Mlp Build(TinyConfig c) { Seeds.Set(1); return new Mlp(4, c.Hidden, 2); }
+    static Mlp Build(TinyConfig c) { Seeds.Global(1); return new Mlp(4, c.Hidden, 2); }
 
     string Saved(TinyConfig config, out Mlp model)
     {
@@ -35,7 +35,7 @@ public class CheckpointTests : IDisposable
     {
         var config = new TinyConfig();
         string path = Saved(config, out var original);
-        Seeds.Set(99);
+        Seeds.Global(99);
         var copy = new Mlp(4, config.Hidden, 2);   // different initial weights
         var manifest = Checkpoint.Load(copy, path, config);
         var x = ones(3, 4);

@@ -76,7 +76,7 @@ public class ConditioningTests
     [Fact]
     public void Encoder_averages_word_vectors_and_ignores_padding()
     {
-        Seeds.Set(0);
+        Seeds.Global(0);
         var encoder = new TextEncoder(Digits.VocabularySize, 8);
         // "seven" alone and "seven seven" padded: the same mean word vector, so the same output.
         var ids = Digits.EncodeBatch(["seven", "seven seven"]);

@@ -31,7 +31,7 @@ public class CoreWithoutKernelTests
         var lines = new List<string>();
         var history = DiffusionTraining.Train(net, config, data, new Progress(p => lines.Add(ConsoleProgress.Line("tiny", p))));
         Assert.Equal(3, history.Losses.Count);
-        var run = new DdimSampler(config.CreateSchedule(), config.Target, 5).Generate(net.forward, [4, 1, 8, 8], Seeds.Set(1));
+        var run = new DdimSampler(config.CreateSchedule(), config.Target, 5).Generate(net.forward, [4, 1, 8, 8], Seeds.Generator(1));
         Assert.Equal(5, run.Evaluations);
         var picture = ImageGrid.From(run.Images, columns: 4, scale: 4, low: -1, high: 1);
         Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], picture.Bytes[..4]);

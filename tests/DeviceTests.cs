@@ -59,7 +59,7 @@ public class DeviceTests
     {
         using (TorchRuntime.PretendDevice(META))
         {
-            Assert.Equal(DeviceType.META, Seeds.Set(1).device.type);
+            Assert.Equal(DeviceType.META, Seeds.Generator(1).device.type);
             Assert.Equal(DeviceType.META, Seeds.Generator(2).device.type);
             var order = PixelOrders.RasterPatches(2, 4, 4, 2);
             Assert.Equal(DeviceType.META, order.StepOfPixel.device_type);

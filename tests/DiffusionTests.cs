@@ -39,7 +39,8 @@ public class DiffusionTests
     [Fact]
     public void AddNoise_at_the_first_step_is_almost_the_clean_image_and_matches_the_formula()
     {
-        var g = Seeds.Set(1);
+        Seeds.Global(1);
+        var g = Seeds.Generator(1);
         var schedule = NoiseSchedule.Linear();
         var x0 = rand([4, 1, 5, 5], generator: g) * 2 - 1;
         var eps = randn([4, 1, 5, 5], generator: g);
@@ -59,7 +60,8 @@ public class DiffusionTests
     [InlineData(1.0)]
     public void Scale_then_add_ends_at_mean_0_and_variance_1_whatever_the_start(double start)
     {
-        var g = Seeds.Set(2);
+        Seeds.Global(2);
+        var g = Seeds.Generator(2);
         var schedule = NoiseSchedule.Linear();
         var x = full([20_000], start);
         for (int t = 0; t < schedule.Steps; t++)
@@ -71,7 +73,8 @@ public class DiffusionTests
     [Fact]
     public void Noise_and_clean_image_conversions_invert_each_other()
     {
-        var g = Seeds.Set(3);
+        Seeds.Global(3);
+        var g = Seeds.Generator(3);
         var schedule = NoiseSchedule.Cosine(200);
         var x0 = rand([2, 1, 4, 4], generator: g) * 2 - 1;
         var eps = randn([2, 1, 4, 4], generator: g);
@@ -134,7 +137,7 @@ public class DiffusionTests
         foreach (Sampler sampler in new Sampler[] { new DdpmSampler(schedule, target), new DdimSampler(schedule, target, 7) })
         {
             int calls = 0;
-            var run = sampler.Generate((xt, t) => { calls++; return Ideal(xt, t); }, [3, 1, 2, 2], Seeds.Set(4), snapshots: 3);
+            var run = sampler.Generate((xt, t) => { calls++; return Ideal(xt, t); }, [3, 1, 2, 2], Seeds.Generator(4), snapshots: 3);
             Assert.True(run.Images.allclose(c.expand(3, 1, 2, 2), 1e-3, 1e-3), $"{sampler.GetType().Name}, {target}");
             Assert.Equal(3, run.Snapshots.Count);
             Assert.Equal(sampler.Timesteps.Count, calls);          // one network call per visited step ...
@@ -163,7 +166,7 @@ public class DiffusionTests
         }
         Sampler sampler = which == "ddpm" ? new DdpmSampler(schedule, PredictionTarget.CleanImage, clipX0: false)
             : new DdimSampler(schedule, PredictionTarget.CleanImage, int.Parse(which.Split(' ')[1]), clipX0: false);
-        var x = sampler.Generate(Ideal, [20_000, 1, 1, 1], Seeds.Set(8)).Images.to(float64);
+        var x = sampler.Generate(Ideal, [20_000, 1, 1, 1], Seeds.Generator(8)).Images.to(float64);
         double mean = x.mean().item<double>(), std = x.std().item<double>();
 
         // What the sampler should give. DDPM with all 1000 steps, and DDIM with all of them, follow the reverse
@@ -212,7 +215,7 @@ public class DiffusionTests
     {
         var schedule = NoiseSchedule.Linear(200, 1e-3, 0.05);
         var x0 = full([4000, 1, 2, 2], 0.5);                       // one clean image, many draws of t and noise
-        var example = TrainingExamples.Make(schedule, target, x0, Seeds.Set(9));
+        var example = TrainingExamples.Make(schedule, target, x0, Seeds.Generator(9));
         var t = example.T;
         Assert.True(t.min().item<long>() >= 0 && t.max().item<long>() < 200, "steps lie in 0 .. T-1");
         var alphaBar = tensor(schedule.AlphaBars.ToArray(), float32).index_select(0, t).view(-1, 1, 1, 1);
@@ -250,8 +253,8 @@ public class DiffusionTests
         // formulas or the order of random draws moves these numbers.
         var schedule = NoiseSchedule.Linear(50, 1e-3, 0.1);
         Tensor Dummy(Tensor xt, Tensor t) => 0.5 * xt * ((t.to(float32) + 1) / 50).view(-1, 1, 1, 1);
-        var ddpm = new DdpmSampler(schedule, PredictionTarget.Noise, clipX0: false).Generate(Dummy, [4, 1, 3, 3], Seeds.Set(5));
-        var ddim = new DdimSampler(schedule, PredictionTarget.Noise, 10, clipX0: false).Generate(Dummy, [4, 1, 3, 3], Seeds.Set(5));
+        var ddpm = new DdpmSampler(schedule, PredictionTarget.Noise, clipX0: false).Generate(Dummy, [4, 1, 3, 3], Seeds.Generator(5));
+        var ddim = new DdimSampler(schedule, PredictionTarget.Noise, 10, clipX0: false).Generate(Dummy, [4, 1, 3, 3], Seeds.Generator(5));
         Assert.Equal(GoldenDdpm, ddpm.Images.abs().mean().item<float>(), 4);
         Assert.Equal(GoldenDdim, ddim.Images.abs().mean().item<float>(), 4);
     }
@@ -272,7 +275,7 @@ public class DiffusionTests
     [Fact]
     public void UNet_keeps_the_image_shape_and_its_GroupNorms_start_at_scale_1_shift_0()
     {
-        Seeds.Set(6);
+        Seeds.Global(6);
         var net = new UNet(channels: 16, timeDim: 32);
         var norms = net.named_parameters().Where(p => p.name.Contains("norm")).ToList();
         Assert.Equal(2 * 11, norms.Count);   // 5 blocks x 2 norms + the output norm, weight and bias each

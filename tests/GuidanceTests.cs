@@ -13,7 +13,7 @@ public class GuidanceTests
 {
     static UNet SmallNet(long[] conditionShape)
     {
-        Seeds.Set(1);
+        Seeds.Global(1);
         var net = new UNet(channels: 8, timeDim: 8, conditionShape: conditionShape);
         // The null condition starts at zero; give it distinct values so "null" and "zeros" cannot be confused.
         using (no_grad()) net.named_parameters().Single(p => p.name == "null_condition").parameter.copy_(linspace(-1, 1, conditionShape.Aggregate(1L, (a, b) => a * b)).view(conditionShape));
@@ -27,7 +27,8 @@ public class GuidanceTests
     {
         var net = SmallNet([4]);
         var condition = randn(6, 4);
-        var g = Seeds.Set(3);
+        Seeds.Global(3);
+        var g = Seeds.Generator(3);
         var all = net.DropCondition(condition, 1.0, g);
         var none = net.DropCondition(condition, 0.0, g);
         for (int i = 0; i < 6; i++)
@@ -42,7 +43,7 @@ public class GuidanceTests
     {
         var net = SmallNet([3]);
         var condition = randn(4000, 3) + 5;   // far from the null values in [-1, 1]
-        var used = net.DropCondition(condition, 0.2, Seeds.Set(4));
+        var used = net.DropCondition(condition, 0.2, Seeds.Generator(4));
         var isNull = used.sub(NullOf(net)).abs().sum(1).lt(1e-6);
         var isKept = used.sub(condition).abs().sum(1).lt(1e-6);
         Assert.True(isNull.logical_or(isKept).all().item<bool>(), "every row is either the null condition or its own condition");
@@ -54,13 +55,14 @@ public class GuidanceTests
     public void Gradients_reach_the_null_condition_only_when_it_is_used()
     {
         var net = SmallNet([4]);
-        var g = Seeds.Set(3);
+        Seeds.Global(3);
+        var g = Seeds.Generator(3);
         var x = randn([5, 1, 8, 8], generator: g);
         var t = tensor(new long[] { 0, 10, 20, 30, 40 });
         foreach (var (p, expectGradient) in new[] { (1.0, true), (0.0, false) })
         {
             net.zero_grad();
-            net.forward(x, t, net.DropCondition(randn([5, 4], generator: g), p, Seeds.Set(5))).pow(2).mean().backward();
+            net.forward(x, t, net.DropCondition(randn([5, 4], generator: g), p, Seeds.Generator(5))).pow(2).mean().backward();
             var grad = NullOf(net).grad;
             bool reached = grad is not null && grad.ne(0).any().item<bool>();   // any non-zero entry (NaN counts as reached too)
             Assert.Equal(expectGradient, reached);
@@ -108,7 +110,7 @@ public class GuidanceTests
         var t = tensor(new long[] { 1, 2 });
         var sketch = randn(2, 1, 4, 4);
         Assert.Equal([2L, 1, 8, 8], net.forward(x, t, sketch).shape);
-        Assert.Equal([2L, 1, 4, 4], net.DropCondition(sketch, 0.5, Seeds.Set(0)).shape);
+        Assert.Equal([2L, 1, 4, 4], net.DropCondition(sketch, 0.5, Seeds.Generator(0)).shape);
         Assert.Throws<ArgumentException>(() => net.forward(x, t, randn(2, 16)));
         Assert.Throws<HyperparameterException>(() => new UNet(8, 8, conditionShape: [1, 4]));
     }
@@ -124,13 +126,13 @@ public class GuidanceTests
             Assert.Contains("guidance scale", Assert.Throws<HyperparameterException>(() => new GuidanceConfig(Scale: w).Validate()).Message);
         Assert.Throws<HyperparameterException>(() => new GuidanceConfig(SamplingSteps: 0).Validate());
         var x = randn(1, 1, 8, 8);
-        Assert.Throws<HyperparameterException>(() => GuidedSampling.Generate(new DdimSampler(NoiseSchedule.Linear(100), PredictionTarget.Noise, 5), SmallNet([4]), randn(1, 4), 21, 8, Seeds.Set(0)));
+        Assert.Throws<HyperparameterException>(() => GuidedSampling.Generate(new DdimSampler(NoiseSchedule.Linear(100), PredictionTarget.Noise, 5), SmallNet([4]), randn(1, 4), 21, 8, Seeds.Generator(0)));
     }
 
     [Fact]
     public void Unknown_prompt_words_stop_the_text_model_with_the_vocabulary()
     {
-        Seeds.Set(0);
+        Seeds.Global(0);
         var model = new TextConditionalModel(new ConditionalDiffusionConfig(Channels: 8, ConditionDim: 4));
         Assert.Equal([2L, 4], model.Encode(["a handwritten seven", "the digit 3"]).shape);
         var e = Assert.Throws<HyperparameterException>(() => model.Encode(["a purple seven"]));
@@ -143,7 +145,7 @@ public class GuidanceTests
     {
         var table = new PromptTable("mnist");
         var labels = tensor(Enumerable.Repeat(7L, 400).ToArray());
-        var ids = table.Sample(labels, Seeds.Set(2));
+        var ids = table.Sample(labels, Seeds.Generator(2));
         var sevens = Prompts.For("mnist", 7).Select(p => table.Tokenizer.Encode(p)).ToList();
         var seen = new HashSet<int>();
         for (int i = 0; i < 400; i++)

@@ -23,7 +23,7 @@ public class InferenceSlicesTests
     [Fact]
     public void UNet_in_slices_gives_the_same_output_as_one_pass()
     {
-        Seeds.Set(3);
+        Seeds.Global(3);
         var net = new UNet(channels: 16, timeDim: 16);
         var x = randn(Batch, 1, 14, 14);
         var t = randint(0, 1000, [Batch]);
@@ -36,7 +36,7 @@ public class InferenceSlicesTests
     [InlineData(true)]
     public void Conditional_UNet_in_slices_gives_the_same_output_as_one_pass(bool sketch)
     {
-        Seeds.Set(4);
+        Seeds.Global(4);
         var net = new UNet(channels: 16, timeDim: 16, conditionShape: sketch ? [1, 7, 7] : [8]);
         var x = randn(Batch, 1, 14, 14);
         var t = randint(0, 1000, [Batch]);

@@ -34,7 +34,8 @@ public class MemoryTests
     internal static string Probe(bool scoped)
     {
         set_num_threads(1);
-        var generator = Seeds.Set(0);
+        Seeds.Global(0);
+        var generator = Seeds.Generator(0);
         var model = new Mlp(inputs: 784, hidden: 16, outputs: 784, hiddenLayers: 1);
         var optimizer = optim.Adam(model.parameters(), lr: 1e-3);
         var data = rand([2048, 784], generator: generator);

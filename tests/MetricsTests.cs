@@ -195,7 +195,7 @@ public class MetricsTests
     {
         string folder = Directory.CreateTempSubdirectory("checkpoint").FullName;
         var config = new ReferenceClassifierConfig() with { Channels1 = 4, Channels2 = 4, Features = 8, Seed = 3 };
-        Workbook.Runtime.Seeds.Set(3);
+        Workbook.Runtime.Seeds.Global(3);
         var original = new ReferenceClassifier(config);
         var manifest = ClassifierCheckpoint.Save(original, new ClassifierManifest(config, 10, 1.5, 1, 0.5, ""), Path.Combine(folder, "c.bin"));
         var (loaded, readBack) = ClassifierCheckpoint.Load(Path.Combine(folder, "c.bin"), config);
@@ -222,7 +222,7 @@ public class MetricsTests
     [Fact]
     public void Measuring_a_curve_scores_one_generated_set_per_budget()
     {
-        Workbook.Runtime.Seeds.Set(0);
+        Workbook.Runtime.Seeds.Global(0);
         var judge = new ReferenceClassifier(new ReferenceClassifierConfig() with { Channels1 = 2, Channels2 = 2, Features = 4 });
         var scorer = new SampleScorer(judge, rand([200, 1, 14, 14], generator: new Generator(9)));
         Tensor Make(int budget) => rand([100, 1, 14, 14], generator: new Generator((ulong)budget)) * (1.0 / budget);

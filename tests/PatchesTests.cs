@@ -84,7 +84,7 @@ public class PatchesTests
     [Fact]
     public void Predictions_depend_only_on_visible_pixels()
     {
-        Workbook.Runtime.Seeds.Set(0);
+        Workbook.Runtime.Seeds.Global(0);
         var model = SmallModel();
         var generator = new Generator(1);
         var levels = randint(0, 3, [4, 1, 6, 6], generator: generator);

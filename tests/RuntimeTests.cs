@@ -31,7 +31,8 @@ public class RuntimeTests
     {
         Tensor Draw(long seed)
         {
-            var generator = Seeds.Set(seed);
+            Seeds.Global(seed);
+            var generator = Seeds.Generator(seed);
             var model = new Mlp(4, 8, 2);
             return model.forward(randn([3, 4], generator: generator));
         }
@@ -63,7 +64,8 @@ public class RuntimeTests
     [Fact]
     public void Trainer_fits_a_line_and_records_every_loss()
     {
-        var generator = Seeds.Set(0);
+        Seeds.Global(0);
+        var generator = Seeds.Generator(0);
         var model = nn.Linear(1, 1);
         var optimizer = optim.Adam(model.parameters(), lr: 0.05);
         var x = linspace(-1, 1, 64).unsqueeze(1);

@@ -34,7 +34,7 @@ public class SoakTests
         Func<Tensor, Tensor, Tensor> model = (x, t) => x * 0.1;                       // any function of x_t
         foreach (Sampler sampler in new Sampler[] { new DdpmSampler(schedule, PredictionTarget.Noise), new DdimSampler(schedule, PredictionTarget.Noise, 50) })
         {
-            long left = Leftover(() => sampler.Generate(model, [4, 1, 8, 8], Seeds.Set(1)).Images.Dispose());
+            long left = Leftover(() => sampler.Generate(model, [4, 1, 8, 8], Seeds.Generator(1)).Images.Dispose());
             Assert.True(left <= 0, $"{sampler.GetType().Name}: {left} tensors left alive after one run of {sampler.Timesteps.Count} steps");
         }
     }
@@ -45,7 +45,7 @@ public class SoakTests
         var net = new UNet(channels: 8, timeDim: 8, conditionShape: [4]);
         var sampler = new DdimSampler(NoiseSchedule.Linear(100), PredictionTarget.Noise, 30);
         var condition = randn(3, 4);
-        long left = Leftover(() => GuidedSampling.Generate(sampler, net, condition, 3, 8, Seeds.Set(2)).Images.Dispose());
+        long left = Leftover(() => GuidedSampling.Generate(sampler, net, condition, 3, 8, Seeds.Generator(2)).Images.Dispose());
         Assert.True(left <= 0, $"{left} tensors left alive after 30 guided steps");
     }
 
@@ -55,14 +55,14 @@ public class SoakTests
         var model = AnyOrderTraining.Build(new AnyOrderModelConfig(ImageSize: 8, Hidden: 16));
         long left = Leftover(() =>
         {
-            var order = PixelOrders.Random(4, 8, 8, 64, Seeds.Set(3));
+            var order = PixelOrders.Random(4, 8, 8, 64, Seeds.Generator(3));
             PatchSampler.Generate(model, order, new Generator(1)).Levels.Dispose();
             order.StepOfPixel.Dispose();
         });
         Assert.True(left <= 0, $"any-order sampler: {left} tensors left alive after 64 steps");
 
         PixelPredictor uniform = (canvas, positions) => zeros(canvas.shape[0], positions.Length, 4);
-        left = Leftover(() => AutoregressiveSampler.Sample(uniform, new RasterOrder(), 4, 8, 8, 4, new SamplingConfig(), Seeds.Set(4)).Dispose());
+        left = Leftover(() => AutoregressiveSampler.Sample(uniform, new RasterOrder(), 4, 8, 8, 4, new SamplingConfig(), Seeds.Generator(4)).Dispose());
         Assert.True(left <= 0, $"pixel-by-pixel sampler: {left} tensors left alive after 64 steps");
     }
 

@@ -9,7 +9,8 @@ static class SyntheticData
     /// <summary><paramref name="count"/> random 8x8 images in [0, 1] with random labels 0-9, drawn from <paramref name="seed"/>.</summary>
     public static ImageDataset Digits(int count, int seed)
     {
-        var g = Seeds.Set(seed);
+        Seeds.Global(seed);
+        var g = Seeds.Generator(seed);
         return new ImageDataset("synthetic", rand([count, 1, 8, 8], generator: g), randint(0, 10, [count], generator: g), [.. Enumerable.Range(0, 10).Select(i => i.ToString())]);
     }
 }

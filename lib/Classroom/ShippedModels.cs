@@ -137,7 +137,7 @@ public static class ShippedModels
         return (evaluations ?? [4, 16, 49, 196]).ToDictionary(e => $"frechet_random_{e}", e =>
         {
             using var scope = NewDisposeScope();
-            var orders = PixelOrders.Random(SampleCount, config.ImageSize, config.ImageSize, e, Seeds.Set(7));
+            var orders = PixelOrders.Random(SampleCount, config.ImageSize, config.ImageSize, e, Seeds.Generator(7));
             return scorer.Score(PixelLevels.ToGrey(PatchSampler.Generate(model, orders, Seeds.Generator(1)).Levels, config.Levels)).FrechetDistance;
         });
     }
@@ -151,7 +151,7 @@ public static class ShippedModels
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
             var run = new DdimSampler(config.CreateSchedule(), PredictionTarget.Noise, n)
-                .Generate((x, t) => net.forward(x, t), [SampleCount, 1, config.ImageSize, config.ImageSize], Seeds.Set(8));
+                .Generate((x, t) => net.forward(x, t), [SampleCount, 1, config.ImageSize, config.ImageSize], Seeds.Generator(8));
             return scorer.Score(((run.Images + 1) / 2).clamp(0, 1)).FrechetDistance;
         });
     }
@@ -170,7 +170,7 @@ public static class ShippedModels
         return (scales ?? [1, 3]).ToDictionary(w => $"prompt_match_w{w:0.##}", w =>
         {
             using var scope = NewDisposeScope();
-            var images = ((GuidedSampling.Generate(sampler, model.UNet, prompts, w, config.ImageSize, Seeds.Set(9)).Images + 1) / 2).clamp(0, 1);
+            var images = ((GuidedSampling.Generate(sampler, model.UNet, prompts, w, config.ImageSize, Seeds.Generator(9)).Images + 1) / 2).clamp(0, 1);
             return judge.forward(images).argmax(1).eq(labels).to(float64).mean().item<double>();
         });
     }
@@ -184,7 +184,7 @@ public static class ShippedModels
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var test = RealDigits.Split(Datasets.Load("mnist", Split.Test, size: config.ImageSize).Images).HeldOut[..1000];
-        var example = TrainingExamples.Make(config.CreateSchedule(), config.Target, test * 2 - 1, Seeds.Set(10));
+        var example = TrainingExamples.Make(config.CreateSchedule(), config.Target, test * 2 - 1, Seeds.Generator(10));
         return new() { ["test_loss"] = nn.functional.mse_loss(net.forward(example.Xt, example.T), example.Target).item<float>() };
     }
 
@@ -199,7 +199,7 @@ public static class ShippedModels
         var test = RealDigits.Split(Datasets.Load("mnist", Split.Test, size: config.ImageSize).Images).HeldOut[..100];
         var sketches = Sketches.Coarse(test * 2 - 1, config.SketchSize);
         var run = new DdimSampler(config.CreateSchedule(), PredictionTarget.Noise, 25)
-            .Generate((x, t) => net.forward(x, t, sketches), [100, 1, config.ImageSize, config.ImageSize], Seeds.Set(5));
+            .Generate((x, t) => net.forward(x, t, sketches), [100, 1, config.ImageSize, config.ImageSize], Seeds.Generator(5));
         var drawn = ((run.Images + 1) / 2).clamp(0, 1);
         return new() { ["sketch_fit"] = (Sketches.Coarse(drawn, config.SketchSize) - (sketches + 1) / 2).abs().mean().item<float>() };
     }

@@ -42,7 +42,7 @@ public static class SketchModel
     public static UNet Build(SketchModelConfig config)
     {
         config.Validate();
-        Seeds.Set(config.Seed);
+        Seeds.Global(config.Seed);
         return new UNet(config.Channels, config.TimeEmbedding, conditionShape: [1, config.SketchSize, config.SketchSize]);
     }
 

@@ -13,7 +13,7 @@ public static class DiffusionTraining
     /// <summary>A fresh U-Net for a config, its weights drawn from the config's seed.</summary>
     public static UNet Build(DiffusionConfig config)
     {
-        Runtime.Seeds.Set(config.Seed);
+        Runtime.Seeds.Global(config.Seed);
         return new UNet(config.Validate().Channels, config.TimeEmbedding);
     }
 

@@ -86,7 +86,8 @@ public sealed class ReferenceClassifier : nn.Module<Tensor, Tensor>
         config.Validate();
         var train = Datasets.Load(config.Dataset, Split.Train, size: config.ImageSize);
         var test = Datasets.Load(config.Dataset, Split.Test, size: config.ImageSize);
-        var generator = Seeds.Set(config.Seed);
+        Seeds.Global(config.Seed);
+        var generator = Seeds.Generator(config.Seed);
         var classifier = new ReferenceClassifier(config, train.ClassNames.Count);
         var optimizer = optim.Adam(classifier.parameters(), lr: config.LearningRate);
         var clock = Stopwatch.StartNew();

@@ -23,7 +23,7 @@ public sealed class PerPixelNetworks : nn.Module<Tensor, Tensor>
         Runtime.MemoryBudget.CheckShape($"PerPixelNetworks({height}x{width}, hidden {hidden}): the first layer's weights", (long)height * width, (long)height * width, hidden);
         (this.height, this.width, this.levels) = (height, width, levels);
         int p = height * width;
-        // Uniform in +-1/sqrt(fan in), like nn.Linear; drawn on the CPU from torch's global generator (Seeds.Set),
+        // Uniform in +-1/sqrt(fan in), like nn.Linear; drawn on the CPU from torch's global generator (Seeds.Global),
         // like every layer's initial weights, then moved to the chosen device with the rest of the model.
         Parameter Init(long[] shape, int fanIn) => nn.Parameter(rand(shape, device: CPU).mul(2).sub(1).div(Math.Sqrt(fanIn)));
         w1 = Init([p, p, hidden], p);

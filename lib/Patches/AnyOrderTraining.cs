@@ -12,7 +12,7 @@ public static class AnyOrderTraining
     /// <summary>A fresh model for a config, its weights drawn from the config's seed.</summary>
     public static AnyOrderModel Build(AnyOrderModelConfig config)
     {
-        Runtime.Seeds.Set(config.Seed);
+        Runtime.Seeds.Global(config.Seed);
         return new AnyOrderModel(config.Validate());
     }
 

@@ -32,7 +32,9 @@ rows.Add(new("-", $"{side}² float32 matmul", "throughput", matmul, "GFLOP/s", "
 if (!quick) rows.Add(new("-", "2048² float32 matmul", "throughput", matmul2048, "GFLOP/s", ""));
 rows.Add(new("-", "3x3 convolution 64→64, 128x14x14", "throughput", convolution, "GFLOP/s", $"practical peak = the best of these: {peak:F1} GFLOP/s"));
 
-var generator = Seeds.Set(0);
+Seeds.Global(0);
+
+var generator = Seeds.Generator(0);
 var mnist28 = Datasets.Load("mnist", Split.Train);
 var mnist14 = Datasets.Load("mnist", Split.Train, size: 14);
 var digits8 = Datasets.Load("digits", Split.Train, size: 8);
@@ -147,12 +149,12 @@ AnyOrderModel anyOrder;
 // Sampling: seconds per image and per network evaluation.
 {
     int count = quick ? 8 : 100;
-    var any = Measure.Seconds(() => PatchSampler.Generate(anyOrder, PixelOrders.Random(count, 14, 14, 196, Seeds.Set(1)), new Generator(1)));
+    var any = Measure.Seconds(() => PatchSampler.Generate(anyOrder, PixelOrders.Random(count, 14, 14, 196, Seeds.Generator(1)), new Generator(1)));
     rows.Add(new("05", "any-order MLP, one pixel at a time", "sampling", any / count * 1000, "ms/image", $"196 evaluations: {any / 196 * 1000:F1} ms each for {count} images"));
     var unet = DiffusionTraining.Build(new DiffusionConfig());
     unet.eval();
     int ddimSteps = quick ? 2 : 20;
-    double DdimSeconds(int images) => Measure.Seconds(() => { using var g = no_grad(); new DdimSampler(NoiseSchedule.Linear(1000), PredictionTarget.Noise, ddimSteps).Generate((x, t) => unet.call(x, t), [images, 1, 14, 14], Seeds.Set(2)); });
+    double DdimSeconds(int images) => Measure.Seconds(() => { using var g = no_grad(); new DdimSampler(NoiseSchedule.Linear(1000), PredictionTarget.Noise, ddimSteps).Generate((x, t) => unet.call(x, t), [images, 1, 14, 14], Seeds.Generator(2)); });
     var ddim = DdimSeconds(count);
     rows.Add(new("07", $"U-Net, DDIM {ddimSteps} steps", "sampling", ddim / count * 1000, "ms/image", $"{ddim / ddimSteps * 1000:F1} ms per evaluation for {count} images"));
     int measured = quick ? 80 : 500;   // the chapters' quality measurements draw 300-500 at once; the U-Net runs them in slices of 64
