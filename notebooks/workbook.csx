@@ -19,3 +19,7 @@ global using Workbook.Models;
 global using Workbook.Patches;
 global using Workbook.Runtime;
 global using Workbook.Training;
+
+// The device every tensor and generator of the chapters goes to, chosen once (Runtime/TorchRuntime.cs):
+// write device: device where a cell creates a tensor.
+var device = TorchRuntime.Device;
