@@ -34,8 +34,10 @@ public class AutoregressionTests
     [Fact]
     public void Raster_order_visits_every_pixel_once_in_reading_order()
     {
-        var steps = new RasterOrder().Steps(3, 4);
-        Assert.Equal(Enumerable.Range(0, 12), steps.Select(s => Assert.Single(s)));
+        var order = PixelOrders.Raster(2, 3, 4);
+        Assert.Equal(12, order.Steps);
+        Assert.Equal(Enumerable.Range(0, 12).Select(i => (long)i), order.StepOfPixel[1].flatten().data<long>().ToArray());
+        Assert.True(order.StepOfPixel[0].eq(order.StepOfPixel[1]).all().item<bool>());                     // the same for every image
     }
 
     [Fact]
@@ -117,7 +119,7 @@ public class AutoregressionTests
     {
         Seeds.Global(4);
         var model = new PixelCnn(levels, channels: 8, layers: 2, firstKernel: 3);
-        return AutoregressiveSampler.FromLogitMaps(model.forward);
+        return PixelPredictors.FromLogitMaps(model.forward, levels);
     }
 
     [Fact]
@@ -125,8 +127,8 @@ public class AutoregressionTests
     {
         var predict = Untrained(5, 4);
         var greedy = new SamplingConfig(Greedy: true);
-        var one = AutoregressiveSampler.Sample(predict, new RasterOrder(), 3, 5, 5, 4, greedy, new Generator(1));
-        var two = AutoregressiveSampler.Sample(predict, new RasterOrder(), 3, 5, 5, 4, greedy, new Generator(99));
+        var one = PixelSampler.Generate(predict, PixelOrders.Raster(3, 5, 5), 4, greedy, new Generator(1)).Levels;
+        var two = PixelSampler.Generate(predict, PixelOrders.Raster(3, 5, 5), 4, greedy, new Generator(99)).Levels;
         Assert.True(one.allclose(two, 0, 0));
         Assert.True(one[0].allclose(one[1], 0, 0));   // every image in the batch is the same too
     }
@@ -136,22 +138,39 @@ public class AutoregressionTests
     {
         var predict = Untrained(5, 4);
         var sampling = new SamplingConfig(Temperature: 1.0);
-        Tensor Run(ulong seed) => AutoregressiveSampler.Sample(predict, new RasterOrder(), 4, 5, 5, 4, sampling, new Generator(seed));
-        Assert.True(Run(7).allclose(Run(7), 0, 0));
-        Assert.False(Run(7).allclose(Run(8), 0, 0));
-        var levels = Run(7).mul(3);   // greys are level / 3: whole numbers again
-        Assert.True(levels.allclose(levels.round(), 0, 1e-5));
+        Tensor Run(ulong seed) => PixelSampler.Generate(predict, PixelOrders.Raster(4, 5, 5), 4, sampling, new Generator(seed)).Levels;
+        Assert.True(Run(7).eq(Run(7)).all().item<bool>());
+        Assert.False(Run(7).eq(Run(8)).all().item<bool>());
+        Assert.True(Run(7).ge(0).logical_and(Run(7).lt(4)).all().item<bool>());            // level indices 0..3
     }
 
     [Fact]
     public void Sampler_calls_back_once_per_pixel_and_fills_in_reading_order()
     {
         // A fake predictor that always says "level 3 for sure": each step should turn one more pixel white.
-        PixelPredictor white = (canvas, positions) => full([canvas.shape[0], positions.Length, 4], -100f).index_fill(2, tensor(new long[] { 3 }), 100f);
+        var seen = new List<int>();
+        PixelPredictor white = PixelPredictors.OnePixelAt((canvas, p) =>
+        {
+            seen.Add(p);
+            return full([canvas.shape[0], 4], -100f).index_fill(1, tensor(new long[] { 3 }), 100f);
+        }, 4);
         var filled = new List<double>();
-        AutoregressiveSampler.Sample(white, new RasterOrder(), 1, 3, 3, 4, new SamplingConfig(), new Generator(0),
-            (step, canvas) => filled.Add(canvas.sum().item<float>()));
+        var kept = new List<Tensor>();
+        var run = PixelSampler.Generate(white, PixelOrders.Raster(1, 3, 3), 4, new SamplingConfig(), new Generator(0),
+            (step, levels) => { filled.Add(levels.eq(3).sum().item<long>()); kept.Add(levels.clone()); });
+        Assert.Equal(1, kept[0].eq(3).sum().item<long>());                                    // what the callback kept outlives the step
         Assert.Equal(Enumerable.Range(1, 9).Select(n => (double)n), filled);
+        Assert.Equal(Enumerable.Range(0, 9), seen);                                            // reading order
+        Assert.Equal(9, run.Evaluations);                                                      // one call per step, counted
+    }
+
+    [Fact]
+    public void A_one_pixel_predictor_refuses_an_order_that_fills_several_pixels_at_once()
+    {
+        var onePixel = PixelPredictors.OnePixelAt((canvas, p) => zeros(canvas.shape[0], 4), 4);
+        var e = Assert.Throws<ArgumentException>(() =>
+            PixelSampler.Generate(onePixel, PixelOrders.RasterPatches(1, 4, 4, 2), 4, new SamplingConfig(), new Generator(0)));
+        Assert.Contains("one pixel per step", e.Message);
     }
 
     [Fact]

@@ -64,9 +64,14 @@ public class BadInputTests
         var sampler = new Workbook.Diffusion.DdimSampler(Workbook.Diffusion.NoiseSchedule.Linear(10), Workbook.Diffusion.PredictionTarget.Noise, 2);
         Assert.Contains("negative size", Assert.Throws<ArgumentException>(() => sampler.Generate((x, t) => x, [-1, 1, 8, 8], new Generator(0))).Message);
         Assert.Contains("Sampler.Generate: a tensor of shape (1048576, 1, 64, 64)", Assert.Throws<ArgumentException>(() => sampler.Generate((x, t) => x, [1 << 20, 1, 64, 64], new Generator(0))).Message);
-        PixelPredictor uniform = (canvas, positions) => zeros(canvas.shape[0], positions.Length, 4);
-        Assert.Contains("AutoregressiveSampler.Sample", Assert.Throws<ArgumentException>(() => AutoregressiveSampler.Sample(uniform, new RasterOrder(), 1 << 30, 64, 64, 4, new SamplingConfig(), new Generator(0))).Message);
-        Assert.Contains("height = 0", Assert.Throws<HyperparameterException>(() => AutoregressiveSampler.Sample(uniform, new RasterOrder(), 2, 0, 8, 4, new SamplingConfig(), new Generator(0))).Message);
+        PixelPredictor uniform = (levels, _, _) => zeros(levels.shape[0], 4, levels.shape[2], levels.shape[3]);
+        Assert.Contains("PixelOrders.Random", Assert.Throws<ArgumentException>(() => PixelOrders.Random(1 << 30, 64, 64, 4, new Generator(0))).Message);
+        Assert.Contains("height = 0", Assert.Throws<HyperparameterException>(() => PixelOrders.Raster(2, 0, 8)).Message);
+        var wrongShape = Assert.Throws<ArgumentException>(() => PixelSampler.Generate((levels, _, _) => zeros(1, 3, 2, 2),
+            PixelOrders.Raster(1, 2, 2), 4, new SamplingConfig(), new Generator(0)));
+        Assert.Contains("the predictor returned logits of shape (1, 3, 2, 2); the sampler needs (1, 4, 2, 2)", wrongShape.Message);
+        Assert.Contains("levels = 1", Assert.Throws<HyperparameterException>(() =>
+            PixelSampler.Generate(uniform, PixelOrders.Raster(1, 2, 2), 1, new SamplingConfig(), new Generator(0))).Message);
     }
 
     [Fact]

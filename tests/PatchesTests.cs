@@ -115,14 +115,14 @@ public class PatchesTests
         var order = PixelOrders.RasterPatches(5, 6, 6, 4);
         int calls = 0;
         var counter = model.register_forward_hook(_ => calls++);
-        var counted = PatchSampler.Generate(model, order, new Generator(3));
+        var counted = model.Generate(order, new Generator(3));
         counter.remove();
         Assert.Equal(order.Steps, calls);                 // 4 patches of 4x4 in a 6x6 image: 4 network calls ...
         Assert.Equal(calls, counted.Evaluations);         // ... and the run reports the calls it made
-        var samples = PatchSampler.Generate(model, order, new Generator(3));
+        var samples = model.Generate(order, new Generator(3));
         Assert.Equal(new long[] { 5, 1, 6, 6 }, samples.Levels.shape);
         Assert.True(samples.Levels.ge(0).logical_and(samples.Levels.lt(3)).all().item<bool>());
         // Deterministic given the generator's seed.
-        Assert.True(Same(PatchSampler.Generate(model, order, new Generator(3)).Levels, samples.Levels));
+        Assert.True(Same(model.Generate(order, new Generator(3)).Levels, samples.Levels));
     }
 }

@@ -56,13 +56,18 @@ public class SoakTests
         long left = Leftover(() =>
         {
             var order = PixelOrders.Random(4, 8, 8, 64, Seeds.Generator(3));
-            PatchSampler.Generate(model, order, new Generator(1)).Levels.Dispose();
+            model.Generate(order, new Generator(1)).Levels.Dispose();
             order.StepOfPixel.Dispose();
         });
         Assert.True(left <= 0, $"any-order sampler: {left} tensors left alive after 64 steps");
 
-        PixelPredictor uniform = (canvas, positions) => zeros(canvas.shape[0], positions.Length, 4);
-        left = Leftover(() => AutoregressiveSampler.Sample(uniform, new RasterOrder(), 4, 8, 8, 4, new SamplingConfig(), Seeds.Generator(4)).Dispose());
+        PixelPredictor uniform = PixelPredictors.OnePixelAt((canvas, _) => zeros(canvas.shape[0], 4), 4);
+        left = Leftover(() =>
+        {
+            var order = PixelOrders.Raster(4, 8, 8);
+            PixelSampler.Generate(uniform, order, 4, new SamplingConfig(), Seeds.Generator(4)).Levels.Dispose();
+            order.StepOfPixel.Dispose();
+        });
         Assert.True(left <= 0, $"pixel-by-pixel sampler: {left} tensors left alive after 64 steps");
     }
 

@@ -18,6 +18,7 @@ public sealed record ConditionalDiffusionConfig(
     double LearningRate = 2e-3,        // Adam's step size
     double AverageDecay = 0.999,       // sample from a moving average of the weights (0: the last weights)
     int Seed = 0)                      // same seed, same thread count: same numbers
+    : IDiffusionTrainingRecord
 {
     /// <summary>Checks every value and throws a HyperparameterException naming the first bad one.</summary>
     public ConditionalDiffusionConfig Validate()
@@ -34,6 +35,9 @@ public sealed record ConditionalDiffusionConfig(
 
     /// <summary>The noise schedule these settings describe.</summary>
     public NoiseSchedule CreateSchedule() => NoiseSchedule.Named(Schedule, TimeSteps);
+
+    PredictionTarget IDiffusionTrainingRecord.Target => PredictionTarget.Noise;   // guidance mixes noise predictions
+    void IDiffusionTrainingRecord.ValidateRecord() => Validate();
 }
 
 /// <summary>How to generate from a trained conditional model; changing these never needs retraining.</summary>

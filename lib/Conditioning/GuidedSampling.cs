@@ -17,7 +17,7 @@ public static class GuidedSampling
     /// <paramref name="condition"/> holds one condition per image to generate, (B, ...).
     /// </summary>
     public static Func<Tensor, Tensor, Tensor> Denoiser(UNet model, Tensor condition, double w) =>
-        (xt, t) => Guidance.Predict(model.forward, xt, t, condition, model.NullCondition(xt.shape[0]), w);
+        (xt, t) => Guidance.Predict(model.Predict, xt, t, condition, model.NullCondition(xt.shape[0]), w);
 
     /// <summary>Generates one image per row of <paramref name="condition"/>, starting from pure noise.</summary>
     public static SamplingRun Generate(Sampler sampler, UNet model, Tensor condition, double w, int imageSize, Generator generator, int snapshots = 0)
@@ -38,7 +38,7 @@ public static class GuidedSampling
         using var noGrad = no_grad();
         long batch = xt.shape[0];
         var steps = full([batch], t, int64, device: xt.device);
-        var both = model.forward(cat([xt, xt]), cat([steps, steps]), cat([condition, model.NullCondition(batch)])).chunk(2);
+        var both = model.Predict(cat([xt, xt]), cat([steps, steps]), cat([condition, model.NullCondition(batch)])).chunk(2);
         var conditional = Predictions.ToClean(sampler.Target, sampler.Schedule, xt, both[0], t);
         var unconditional = Predictions.ToClean(sampler.Target, sampler.Schedule, xt, both[1], t);
         var difference = conditional - unconditional;

@@ -1,6 +1,6 @@
-// Chapter 9's second condition, a coarse sketch of the image: the sketch-to-digit model's record and
-// its training recipe as one call (chapter 9 shows the loop). The sketch is stacked onto the noisy
-// image as a second channel (a UNet with a picture-shaped condition).
+// Chapter 9's second condition, a coarse sketch of the image: the sketch-to-digit model's record, its
+// U-Net (the sketch is stacked onto the noisy image as a second channel) and the condition it is
+// trained with. Training is the recipe every denoiser shares, DiffusionTraining.Train.
 using Workbook.Data;
 using Workbook.Diffusion;
 using Workbook.Runtime;
@@ -20,7 +20,9 @@ public sealed record SketchModelConfig(
     int TrainingSteps = 400,           // optimisation steps
     int BatchSize = 128,               // images per step
     double LearningRate = 2e-3,        // Adam's step size
+    double AverageDecay = 0.999,       // sample from a moving average of the weights (0: the last weights)
     int Seed = 0)                      // same seed, same thread count: same numbers
+    : IDiffusionTrainingRecord
 {
     /// <summary>Checks every value and throws a HyperparameterException naming the first bad one.</summary>
     public SketchModelConfig Validate()
@@ -28,12 +30,16 @@ public sealed record SketchModelConfig(
         DiffusionConfig.CheckScheduleAndNetwork(ImageSize, TimeSteps, Schedule, Channels, TimeEmbedding);
         Check.InRange(nameof(SketchSize), SketchSize, 1, ImageSize);
         Check.Training(TrainingSteps, BatchSize, LearningRate, nameof(TrainingSteps));
+        Check.AverageDecay(AverageDecay);
         DiffusionConfig.CheckUNetMemory(nameof(SketchModelConfig), ImageSize, Channels, TimeEmbedding, BatchSize);
         return this;
     }
 
     /// <summary>The noise schedule these settings describe.</summary>
     public NoiseSchedule CreateSchedule() => NoiseSchedule.Named(Schedule, TimeSteps);
+
+    PredictionTarget IDiffusionTrainingRecord.Target => PredictionTarget.Noise;
+    void IDiffusionTrainingRecord.ValidateRecord() => Validate();
 }
 
 public static class SketchModel
@@ -46,24 +52,12 @@ public static class SketchModel
         return new UNet(config.Channels, config.TimeEmbedding, conditionShape: [1, config.SketchSize, config.SketchSize]);
     }
 
-    /// <summary>
-    /// Trains <paramref name="net"/> to predict the noise in noised images (in [0, 1], scaled to [-1, 1] here)
-    /// given their own sketches, as chapter 9 does.
-    /// </summary>
-    public static TrainingHistory Train(UNet net, SketchModelConfig config, ImageDataset data, IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
-    {
-        config.Validate();
-        data.CheckSize(config.ImageSize);
-        var schedule = config.CreateSchedule();
-        var generator = new Generator((ulong)config.Seed + 1, TorchRuntime.Device);
-        var history = Trainer.Fit(optim.Adam(net.parameters(), lr: config.LearningRate), config.TrainingSteps, _ =>
-        {
-            var (x, _) = data.RandomBatch(config.BatchSize, generator);
-            var x0 = x * 2 - 1;
-            var example = TrainingExamples.Make(schedule, PredictionTarget.Noise, x0, generator);
-            return nn.functional.mse_loss(net.forward(example.Xt, example.T, Sketches.Coarse(x0, config.SketchSize)), example.Target);
-        }, progress, cancellation);
-        net.eval();
-        return history;
-    }
+    /// <summary>The condition of each training image: its own sketch (chapter 9's loop writes it out).</summary>
+    public static TrainingCondition Condition(SketchModelConfig config) =>
+        (x0, _, _) => Sketches.Coarse(x0, config.SketchSize);
+
+    /// <summary>DiffusionTraining.Train with each image's own sketch as its condition.</summary>
+    public static TrainingHistory Train(UNet net, SketchModelConfig config, ImageDataset data,
+        IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default) =>
+        DiffusionTraining.Train(net, config, data, progress, cancellation, Condition(config));
 }

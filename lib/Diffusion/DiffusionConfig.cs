@@ -16,6 +16,7 @@ public sealed record DiffusionConfig(
     double LearningRate = 2e-3,                          // Adam's step size
     double AverageDecay = 0.999,                         // sample from a moving average of the weights (0: the last weights)
     int Seed = 0)                                        // same seed, same thread count: same numbers
+    : IDiffusionTrainingRecord
 {
     /// <summary>Checks every value and throws a HyperparameterException naming the first bad one.</summary>
     public DiffusionConfig Validate()
@@ -54,4 +55,6 @@ public sealed record DiffusionConfig(
 
     /// <summary>The noise schedule these settings describe.</summary>
     public NoiseSchedule CreateSchedule() => NoiseSchedule.Named(Schedule, TimeSteps);
+
+    void IDiffusionTrainingRecord.ValidateRecord() => Validate();
 }

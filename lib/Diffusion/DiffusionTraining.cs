@@ -1,41 +1,77 @@
-// The denoising model's training recipe as one call (chapter 7 shows it step by step): each step
-// noises a batch to random steps and fits the network's output to the config's prediction target.
-// Used where a later chapter needs a trained diffusion model.
+// The one training recipe of every denoising model in the workbook (chapter 7 shows it step by step;
+// chapters 9-10 add a condition): each step noises a batch to random steps, runs the U-Net on the
+// noisy images (and on their condition, if it takes one), and fits its output to the record's
+// prediction target. The moving average of the weights is what it leaves in the model.
 using Workbook.Data;
 using Workbook.Models;
+using Workbook.Runtime;
 using Workbook.Training;
 using static TorchSharp.torch;
 
 namespace Workbook.Diffusion;
 
+/// <summary>
+/// What the recipe reads from a record: chapter 7's <see cref="DiffusionConfig"/>, chapter 9's sketch record
+/// and chapters 9-10's text record all have it (the conditional ones always predict the noise).
+/// </summary>
+public interface IDiffusionTrainingRecord
+{
+    int ImageSize { get; }
+    PredictionTarget Target { get; }
+    int TrainingSteps { get; }
+    int BatchSize { get; }
+    double LearningRate { get; }
+    double AverageDecay { get; }
+    int Seed { get; }
+    NoiseSchedule CreateSchedule();
+    /// <summary>Throws a HyperparameterException naming the first bad value.</summary>
+    void ValidateRecord();
+}
+
+/// <summary>The condition of a training batch: from the clean images x0 (B, 1, H, W) in [-1, 1] and their labels (B).</summary>
+public delegate Tensor TrainingCondition(Tensor x0, Tensor labels, Generator generator);
+
 public static class DiffusionTraining
 {
-    /// <summary>A fresh U-Net for a config, its weights drawn from the config's seed.</summary>
+    /// <summary>A fresh U-Net for a chapter 7 record, its weights drawn from the record's seed.</summary>
     public static UNet Build(DiffusionConfig config)
     {
-        Runtime.Seeds.Global(config.Seed);
+        Seeds.Global(config.Seed);
         return new UNet(config.Validate().Channels, config.TimeEmbedding);
     }
 
     /// <summary>
-    /// Trains <paramref name="net"/> on images in [0, 1] (scaled to [-1, 1] here), as chapter 7 does, and
-    /// leaves the moving average of its weights in it (unless the config's AverageDecay is 0).
+    /// Trains <paramref name="net"/> on images in [0, 1] (scaled to [-1, 1] here) and leaves the moving average of
+    /// the weights in it (AverageDecay = 0: the last weights). <paramref name="condition"/>, for a conditional U-Net,
+    /// makes each batch's condition after its noise is drawn. <paramref name="trained"/> is the module whose weights
+    /// the optimiser moves and averages, when it holds more than the U-Net (a text encoder too); default: the U-Net.
     /// </summary>
-    public static TrainingHistory Train(UNet net, DiffusionConfig config, ImageDataset data, IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
+    public static TrainingHistory Train(UNet net, IDiffusionTrainingRecord record, ImageDataset data,
+        IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default,
+        TrainingCondition? condition = null, nn.Module? trained = null)
     {
-        config.Validate();
-        data.CheckSize(config.ImageSize);
-        var schedule = config.CreateSchedule();
-        var generator = new Generator((ulong)config.Seed + 1, Runtime.TorchRuntime.Device);
-        var optimizer = optim.Adam(net.parameters(), lr: config.LearningRate);
-        var average = new WeightAverage(net, config.AverageDecay);   // AverageDecay = 0: the average is just the last weights
-        var history = Trainer.Fit(optimizer, config.TrainingSteps, _ =>
+        record.ValidateRecord();
+        data.CheckSize(record.ImageSize);
+        if (net.IsConditional != condition is not null)
+            throw new ArgumentException(net.IsConditional
+                ? "this U-Net takes a condition: give the recipe a condition (for example SketchModel.Condition)."
+                : "this U-Net takes no condition, so the recipe cannot give it one: leave condition out.");
+        trained ??= net;
+        var schedule = record.CreateSchedule();
+        var generator = new Generator((ulong)record.Seed + 1, TorchRuntime.Device);
+        var optimizer = optim.Adam(trained.parameters(), lr: record.LearningRate);
+        var average = new WeightAverage(trained, record.AverageDecay);
+        trained.train();
+        var history = Trainer.Fit(optimizer, record.TrainingSteps, _ =>
         {
-            var (batch, _) = data.RandomBatch(config.BatchSize, generator);
-            var example = TrainingExamples.Make(schedule, config.Target, batch * 2 - 1, generator);
-            return nn.functional.mse_loss(net.forward(example.Xt, example.T), example.Target);
+            var (images, labels) = data.RandomBatch(record.BatchSize, generator);
+            var x0 = images * 2 - 1;                                                   // pixels to [-1, 1]
+            var example = TrainingExamples.Make(schedule, record.Target, x0, generator);
+            var output = net.forward(example.Xt, example.T, condition?.Invoke(x0, labels, generator)!);
+            return nn.functional.mse_loss(output, example.Target);
         }, progress, cancellation, afterStep: average.Update);
         average.CopyToModel();
+        trained.eval();
         return history;
     }
 }

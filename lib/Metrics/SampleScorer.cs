@@ -25,7 +25,7 @@ public sealed class SampleScorer
     public FeatureStatistics Real { get; }
     public double Confidence { get; }
 
-    /// <param name="classifier">the judge, e.g. ClassifierCheckpoint.LoadShipped().Classifier</param>
+    /// <param name="classifier">the judge, e.g. ReferenceClassifier.LoadShipped().Classifier</param>
     /// <param name="realImages">real images (N, 1, H, W) in [0, 1], prepared the same way as the samples (e.g. quantised)</param>
     /// <param name="confidence">the probability above which a label counts as confident</param>
     public SampleScorer(ReferenceClassifier classifier, Tensor realImages, double confidence = 0.9)

@@ -2,9 +2,10 @@
 // per image than on a few dozen (measured on the 2-core machine, 14x14 U-Net: 0.28-0.35 ms per image
 // in batches of 64, 1.1-1.5 ms in batches of 500): each intermediate tensor is then megabytes, too big
 // for the processor's caches and allocated afresh at every step. Without gradients the images of a
-// batch are independent, so the U-Nets cut a big batch into slices and join the results: the same
-// numbers, several times sooner. Each slice's intermediates are freed before the next slice runs, so
-// it reuses the same memory (without that, slicing gained only about half as much).
+// batch are independent, so UNet.Predict (sampling's entry point; forward stays the plain maths) cuts
+// a big batch into slices and joins the results: the same numbers, several times sooner. Each slice's
+// intermediates are freed before the next slice runs, so it reuses the same memory (without that,
+// slicing gained only about half as much).
 using static TorchSharp.torch;
 
 namespace Workbook.Models;
@@ -14,8 +15,8 @@ public static class InferenceSlices
     /// <summary>Images per slice.</summary>
     public const int Size = 64;
 
-    /// <summary>True when a batch should be cut: no gradients are being recorded and it is bigger than a slice.</summary>
-    public static bool Apply(long batch) => batch > Size && !is_grad_enabled();
+    /// <summary>True when a batch should be cut: it is bigger than a slice.</summary>
+    public static bool Apply(long batch) => batch > Size;
 
     /// <summary>Runs <paramref name="run"/>(first, count) on consecutive slices of a batch and joins the outputs along dimension 0.</summary>
     public static Tensor Join(long batch, Func<long, long, Tensor> run)

@@ -79,9 +79,6 @@ public sealed class UNet : nn.Module<Tensor, Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor x, Tensor t, Tensor condition)
     {
         CheckCondition(condition, x.shape[0]);
-        long b = x.shape[0];
-        if (InferenceSlices.Apply(b))                                                        // sampling: slices of 64 run faster
-            return InferenceSlices.Join(b, (first, n) => forward(x.narrow(0, first, n), InferenceSlices.Rows(t, b, first, n), condition?.narrow(0, first, n)!));
         var emb = time_mlp.call(TimeEmbedding.Sinusoidal(t, timeDim));                       // (B, 4c)
         if (condition_mlp is not null)
             emb = emb + condition_mlp.call(condition);                                       // the condition joins the step
@@ -95,6 +92,23 @@ public sealed class UNet : nn.Module<Tensor, Tensor, Tensor, Tensor>
         h = up1.call(cat([upsample.call(h), h1], 1), emb);                               // (B, c, H, W)
         return conv_out.call(nn.functional.silu(norm_out.call(h)));                       // (B, C, H, W)
     }
+
+    /// <summary>
+    /// Sampling's entry point: <see cref="forward(Tensor, Tensor, Tensor)"/> without gradients, a big batch cut into
+    /// slices of 64 (<see cref="InferenceSlices"/>: the same numbers, several times sooner on a CPU).
+    /// </summary>
+    public Tensor Predict(Tensor x, Tensor t, Tensor condition)
+    {
+        using var noGrad = no_grad();
+        CheckCondition(condition, x.shape[0]);
+        long b = x.shape[0];
+        if (!InferenceSlices.Apply(b)) return forward(x, t, condition);
+        return InferenceSlices.Join(b, (first, n) =>
+            forward(x.narrow(0, first, n), InferenceSlices.Rows(t, b, first, n), condition?.narrow(0, first, n)!));
+    }
+
+    /// <summary>Sampling's entry point for a U-Net without a condition (see the overload above).</summary>
+    public Tensor Predict(Tensor x, Tensor t) => Predict(x, t, null!);
 
     /// <summary>The learned "no condition", repeated for a batch: (B, D) or (B, C', h, w).</summary>
     public Tensor NullCondition(long batch) => null_condition is null

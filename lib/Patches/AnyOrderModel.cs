@@ -2,6 +2,7 @@
 // mask of which ones are visible and the fraction missing, and predicts a grey level for every pixel.
 using TorchSharp;
 using TorchSharp.Modules;
+using Workbook.Autoregression;
 using Workbook.Runtime;
 using static TorchSharp.torch;
 
@@ -67,5 +68,16 @@ public sealed class AnyOrderModel : nn.Module<Tensor, Tensor, Tensor>
         var probabilities = nn.functional.softmax(forward(levels, visible), 1);                 // (B, L, H, W)
         var grey = linspace(0, 1, Config.Levels, device: probabilities.device).view(1, -1, 1, 1);
         return (probabilities * grey).sum([1], keepdim: true);
+    }
+
+    /// <summary>
+    /// Generates in <paramref name="order"/> with the one pixel sampler of chapters 3-5: one network evaluation per
+    /// step, each pixel of a step drawn from its own predicted distribution, independently of the others.
+    /// </summary>
+    public GeneratedSamples Generate(PixelOrder order, Generator generator, SamplingConfig? sampling = null)
+    {
+        eval();
+        return PixelSampler.Generate((levels, visible, _) => call(levels, visible), order, Config.Levels,
+            sampling ?? new SamplingConfig(), generator);
     }
 }

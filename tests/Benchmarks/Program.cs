@@ -149,7 +149,7 @@ AnyOrderModel anyOrder;
 // Sampling: seconds per image and per network evaluation.
 {
     int count = quick ? 8 : 100;
-    var any = Measure.Seconds(() => PatchSampler.Generate(anyOrder, PixelOrders.Random(count, 14, 14, 196, Seeds.Generator(1)), new Generator(1)));
+    var any = Measure.Seconds(() => anyOrder.Generate(PixelOrders.Random(count, 14, 14, 196, Seeds.Generator(1)), new Generator(1)));
     rows.Add(new("05", "any-order MLP, one pixel at a time", "sampling", any / count * 1000, "ms/image", $"196 evaluations: {any / 196 * 1000:F1} ms each for {count} images"));
     var unet = DiffusionTraining.Build(new DiffusionConfig());
     unet.eval();

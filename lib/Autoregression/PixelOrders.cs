@@ -1,8 +1,9 @@
-// Generation orders for chapter 5: which pixels are generated at which step. Contiguous patches in
-// raster order, or the same number of steps with each step's pixels scattered at random.
+// Generation orders: which pixels are generated at which step. Chapter 3 fills one pixel per step in
+// reading (raster) order; chapter 5 fills contiguous patches in raster order, or the same number of
+// steps with each step's pixels scattered at random. One type, PixelOrder, serves all of them.
 using static TorchSharp.torch;
 
-namespace Workbook.Patches;
+namespace Workbook.Autoregression;
 
 /// <summary>
 /// An order of generation for a batch: StepOfPixel (B, 1, H, W) says at which step (0 .. Steps - 1) each pixel
@@ -39,13 +40,18 @@ public static class PixelOrders
     public static int RasterPatchCount(int height, int width, int patchSize) =>
         ((height + patchSize - 1) / patchSize) * ((width + patchSize - 1) / patchSize);
 
+    /// <summary>Reading order, one pixel per step (left to right, top to bottom), the same for every image: chapter 3.</summary>
+    public static PixelOrder Raster(int batch, int height, int width) =>
+        RasterPatches(batch, height, width, 1) with { Name = "raster, one pixel per step" };
+
     /// <summary>The same raster-patch order for every image of a batch.</summary>
     public static PixelOrder RasterPatches(int batch, int height, int width, int patchSize)
     {
-        Runtime.Check.Positive(nameof(batch), batch);
+        Pixels(batch, height, width, "PixelOrders.RasterPatches");
+        using var scope = NewDisposeScope();
         var steps = tensor(RasterPatchSteps(height, width, patchSize), device: Runtime.TorchRuntime.Device); // (H, W)
         return new PixelOrder($"{patchSize}x{patchSize} patches, raster order",
-            steps.expand(batch, 1, height, width).contiguous(), RasterPatchCount(height, width, patchSize));
+            steps.expand(batch, 1, height, width).contiguous().MoveToOuterDisposeScope(), RasterPatchCount(height, width, patchSize));
     }
 
     /// <summary>
