@@ -85,4 +85,20 @@ public class TableTests
         Assert.Equal(TextTable.Format(table.Headers, table.Rows), table.ToString());
         Assert.Throws<ArgumentException>(() => Table.Of(["a", "b"], [["only one"]]));
     }
+
+    [Fact]
+    public void A_slider_carries_every_frame_says_when_scripts_are_off_and_refuses_frames_of_another_size()
+    {
+        var frames = new[] { 0.0, 0.5, 1.0 };
+        var slider = Slider.Of("grey <levels>", "value", frames, v => ImageGrid.From(full([1, 1, 2, 2], v), scale: 3));
+        string html = slider.ToHtml();
+        foreach (var (_, image) in slider.Frames) Assert.Contains(image.DataUri, html);
+        Assert.Contains("grey &lt;levels&gt;", html);                                   // the title is escaped
+        Assert.Contains("the first of 3 frames", html);                                 // what a page without scripts says
+        Assert.Equal(html, Slider.Of("grey <levels>", "value", frames, v => ImageGrid.From(full([1, 1, 2, 2], v), scale: 3)).ToHtml());
+        var e = Assert.Throws<ArgumentException>(() => Slider.Of("sizes", "n", new[] { 1, 2 },
+            n => ImageGrid.From(zeros(1, 1, 2, 2), scale: n)));
+        Assert.Contains("frame 1 (n = 2) is 6x6 pixels, frame 0 is 4x4", e.Message);
+        Assert.Throws<ArgumentException>(() => Slider.Of("none", "n", Array.Empty<int>(), n => ImageGrid.From(zeros(1, 1, 2, 2))));
+    }
 }

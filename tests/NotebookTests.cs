@@ -53,7 +53,7 @@ public class NotebookTests(QuickRun run, ITestOutputHelper log) : IClassFixture<
     }
 
     [SkippableFact]
-    public async Task Html_book_opens_offline_with_every_chart_drawn_and_every_image_loaded()
+    public async Task Html_book_opens_offline_with_every_chart_drawn_every_image_loaded_and_every_slider_moving()
     {
         string? browserPath = BrowserOrSkip.Find();
         using var playwright = await Playwright.CreateAsync();
@@ -78,7 +78,20 @@ public class NotebookTests(QuickRun run, ITestOutputHelper log) : IClassFixture<
             int charts = await page.Locator("div[id^=plotly-]").CountAsync();
             if (charts > 0) await page.WaitForFunctionAsync($"document.querySelectorAll('div[id^=plotly-] .main-svg').length >= {charts}", null, new() { Timeout = 20_000 });
             int brokenImages = await page.EvaluateAsync<int>("Array.from(document.images).filter(i => !i.complete || i.naturalWidth === 0).length");
-            log.WriteLine($"{Path.GetFileName(file)}: {charts} charts, {await page.Locator("img").CountAsync()} images");
+            // Every slider moves: set it to its last frame, then halfway, and the picture and the value shown change each time.
+            string unmoved = await page.EvaluateAsync<string>(@"() => Array.from(document.querySelectorAll('.wb-slider')).map((root, k) => {
+                const img = root.querySelector('img'), range = root.querySelector('input'), out = root.querySelector('output');
+                if (root.querySelector('.wb-slider-note')) return 'slider ' + k + ': its script did not run';
+                const before = img.src, label = out.textContent;
+                range.value = range.max; range.dispatchEvent(new Event('input'));
+                if (img.src === before || out.textContent === label) return 'slider ' + k + ': the last frame is not shown';
+                const last = img.src;
+                range.value = Math.floor(range.max / 2); range.dispatchEvent(new Event('input'));
+                return img.src === last && range.max > 1 ? 'slider ' + k + ': the middle frame is not shown' : '';
+            }).filter(p => p).join('; ')");
+            int sliders = await page.Locator(".wb-slider").CountAsync();
+            log.WriteLine($"{Path.GetFileName(file)}: {charts} charts, {await page.Locator("img").CountAsync()} images, {sliders} sliders");
+            Assert.True(unmoved == "", $"{Path.GetFileName(file)}: {unmoved}");
             Assert.True(problems.Count == 0, $"{Path.GetFileName(file)}: {string.Join("; ", problems)}");
             Assert.Equal(0, brokenImages);
             await page.CloseAsync();

@@ -74,10 +74,11 @@ public sealed class AnyOrderModel : nn.Module<Tensor, Tensor, Tensor>
     /// Generates in <paramref name="order"/> with the one pixel sampler of chapters 3-5: one network evaluation per
     /// step, each pixel of a step drawn from its own predicted distribution, independently of the others.
     /// </summary>
-    public GeneratedSamples Generate(PixelOrder order, Generator generator, SamplingConfig? sampling = null)
+    public GeneratedSamples Generate(PixelOrder order, Generator generator, SamplingConfig? sampling = null,
+        Action<int, Tensor>? onStep = null)
     {
         eval();
         return PixelSampler.Generate((levels, visible, _) => call(levels, visible), order, Config.Levels,
-            sampling ?? new SamplingConfig(), generator);
+            sampling ?? new SamplingConfig(), generator, onStep);
     }
 }

@@ -29,6 +29,7 @@ public static class Notebook
             Formatter.Register<Gallery>((gallery, writer) => writer.Write(gallery.ToHtml()), "text/html");
             Formatter.Register<Table>((table, writer) => writer.Write(table.ToHtml()), "text/html");
             Formatter.Register<GifAnimation>((animation, writer) => writer.Write(animation.ToHtml()), "text/html");
+            Formatter.Register<Slider>((slider, writer) => writer.Write(slider.ToHtml()), "text/html");
             Formatter.Register<GenericChart>((chart, writer) => writer.Write(ChartHtml.Fragment(chart)), "text/html");
             Formatter.Register<Tensor>((tensor, writer) => writer.Write(TensorView.ToHtml(tensor)), "text/html");
         }
