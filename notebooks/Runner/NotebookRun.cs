@@ -138,7 +138,7 @@ public static class NotebookRun
         if (code != 0) throw new InvalidOperationException($"`dotnet {arguments}` failed (exit {code?.ToString() ?? "timeout"}):\n{output}");
     }
 
-    static (int? ExitCode, string Output) RunProcess(ProcessStartInfo start, TimeSpan timeout)
+    internal static (int? ExitCode, string Output) RunProcess(ProcessStartInfo start, TimeSpan timeout)
     {
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
