@@ -115,6 +115,30 @@ public static class JupyterRun
         return new NotebookResult(name, executed, clock.Elapsed, failures, figures, problem);
     }
 
+    /// <summary>
+    /// Starts Jupyter's classic Notebook on loopback for the notebooks folder, with the kernel and trust database of
+    /// <paramref name="jupyterFolder"/>, and waits until it stops (Ctrl+C). Returns its exit code.
+    /// </summary>
+    public static int Serve(string root, string jupyterFolder)
+    {
+        InstallKernel(jupyterFolder);
+        var start = new ProcessStartInfo(Python) { WorkingDirectory = root };
+        foreach (string argument in new[] { "-m", "notebook", "--ip=127.0.0.1", "--no-browser", $"--notebook-dir={root}" }) start.ArgumentList.Add(argument);
+        foreach (var (key, value) in Folders(jupyterFolder)) start.Environment[key] = value;
+        using var process = Process.Start(start)!;
+        process.WaitForExit();
+        return process.ExitCode;
+    }
+
+    /// <summary>Whether Jupyter, with its data in <paramref name="jupyterFolder"/>, trusts the notebook (draws its charts on opening).</summary>
+    public static bool IsTrusted(string notebook, string jupyterFolder)
+    {
+        var (code, output) = Python3(["-c", "import sys, nbformat\nfrom nbformat.sign import NotebookNotary\n" +
+                                           "print(NotebookNotary().check_signature(nbformat.read(sys.argv[1], as_version=4)))", notebook],
+                                     TimeSpan.FromMinutes(1), jupyterFolder);
+        return code == 0 && output.EndsWith("True");
+    }
+
     /// <summary>Removes the kernel's start-up output (it names the kernel's address and loads require.js from the internet).</summary>
     public static void RemoveBootstrap(JsonNode document)
     {

@@ -5,6 +5,7 @@
 // dotnet run --project notebooks/Runner -- --jupyter [--quick] [name-filter ...]
 // The same notebooks through Jupyter's own executor (nbconvert) and the .NET Interactive kernel installed into
 // out/jupyter/ only: executed notebooks in out/jupyter/notebooks, their HTML pages in out/jupyter/html.
+// dotnet run --project notebooks/Runner -- --jupyter-notebook   (Jupyter's classic Notebook on loopback, with that kernel)
 // dotnet run --project notebooks/Runner -- --scripts [--quick] [name-filter ...]   (--export-scripts: write, do not run)
 // Each notebook as a plain C# program, out/scripts/NAME/NAME.cs, run with `dotnet run`; its displays are files beside it.
 // dotnet run --project notebooks/Runner -- --train-shipped NAME [--threads N]   (maintainers: rebuild a shipped model)
@@ -45,9 +46,11 @@ if (args.Contains("--scripts") || args.Contains("--export-scripts"))
 
 Console.WriteLine($"Preparing: dotnet tool restore, dotnet build notebooks/Kernel ({(quick ? "quick" : "full")} mode, {notebooks.Count} notebooks)");
 NotebookRun.Prepare(root);
+if (args.Contains("--jupyter-notebook"))
+    return JupyterRun.Missing() is { } notInstalled ? Fail(notInstalled) : JupyterRun.Serve(root, Path.Combine(output, "jupyter"));
 if (args.Contains("--jupyter"))
 {
-    if (JupyterRun.Missing() is { } missing) { Console.Error.WriteLine(missing); return 1; }
+    if (JupyterRun.Missing() is { } missing) return Fail(missing);
     Console.WriteLine($"Jupyter: {JupyterRun.Describe()}; kernel: {JupyterRun.InstallKernel(Path.Combine(output, "jupyter"))}");
     return Report(notebooks.Select(n => Print(JupyterRun.Execute(root, n, Path.Combine(output, "jupyter"), quick, TimeSpan.FromMinutes(quick ? 10 : 30)))).ToList(), "jupyter");
 }
@@ -71,6 +74,12 @@ NotebookResult Print(NotebookResult result)
     foreach (var failure in result.Failures)
         Console.WriteLine($"  cell {failure.Cell} ({failure.FirstLine}):\n    {failure.Error.Split('\n')[0]}");
     return result;
+}
+
+static int Fail(string message)
+{
+    Console.Error.WriteLine(message);
+    return 1;
 }
 
 int Report(IReadOnlyList<NotebookResult> results, string folder)
