@@ -1,6 +1,6 @@
 // What a notebook cell shows, written as files by a chapter run as a plain C# program (out/scripts/<chapter>/):
 // images as .png, animations as .gif, charts, galleries, tables and tensors as .html pages that open from
-// disk without network, text on the console; and index.html, every display of the run in order.
+// disk without network (plotly.min.js beside them), text on the console; and index.html, every display of the run in order.
 using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -65,9 +65,12 @@ public static partial class ScriptDisplay
         return Page(stem, gallery.ToHtml());
     }
 
+    /// <summary>A page that opens from disk; with charts, it loads plotly.min.js, written once beside it.</summary>
     static string Page(string stem, string body, bool withPlotly = false)
     {
-        string head = withPlotly ? ChartHtml.Script() : "";
+        string plotly = PathFor("plotly.min", ".js");
+        if (withPlotly && !File.Exists(plotly)) AtomicFile.Write(plotly, Encoding.UTF8.GetBytes(ChartHtml.PlotlyJs.Value));
+        string head = withPlotly ? "<script src=\"plotly.min.js\"></script>" : "";
         string html = $"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{WebUtility.HtmlEncode(stem)}</title>{head}</head>" +
                       $"<body style=\"font:16px sans-serif\">{body}</body></html>";
         return AtomicFile.Write(PathFor(stem, ".html"), Encoding.UTF8.GetBytes(html));
