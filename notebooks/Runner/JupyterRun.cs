@@ -52,7 +52,7 @@ public static class JupyterRun
 
     /// <summary>
     /// Writes the kernelspec into out/jupyter/data/kernels/.net-csharp: the repository's dotnet-interactive (found
-    /// through dotnet-tools.json from the notebook's folder), C# by default, HTTP on loopback only. Returns its path.
+    /// through dotnet-tools.json from the notebook's folder), C# by default, HTTP on loopback only, no telemetry. Returns its path.
     /// </summary>
     public static string InstallKernel(string jupyterFolder)
     {
@@ -63,6 +63,8 @@ public static class JupyterRun
             ["argv"] = new JsonArray("dotnet", "dotnet-interactive", "jupyter", "--default-kernel", "csharp", "--http-local-only", "{connection_file}"),
             ["display_name"] = ".NET (C#)",
             ["language"] = "C#",
+            // no usage reports from the kernel or the dotnet CLI, in classic Notebook sessions too
+            ["env"] = new JsonObject { ["DOTNET_INTERACTIVE_CLI_TELEMETRY_OPTOUT"] = "1", ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1", ["DOTNET_NOLOGO"] = "1" },
         };
         string path = Path.Combine(folder, "kernel.json");
         File.WriteAllText(path, spec.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));

@@ -66,6 +66,7 @@ public static class NotebookRun
         start.Environment["WORKBOOK_QUICK"] = quick ? "1" : "0";
         start.Environment["WORKBOOK_HEADLESS"] = "1";
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        start.Environment["DOTNET_INTERACTIVE_CLI_TELEMETRY_OPTOUT"] = "1";
 
         var clock = Stopwatch.StartNew();
         var (exitCode, output) = RunProcess(start, timeout);
