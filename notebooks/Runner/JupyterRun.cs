@@ -126,6 +126,7 @@ public static class JupyterRun
         InstallKernel(jupyterFolder);
         var start = new ProcessStartInfo(Python) { WorkingDirectory = root };
         foreach (string argument in new[] { "-m", "notebook", "--ip=127.0.0.1", "--no-browser", $"--notebook-dir={root}" }) start.ArgumentList.Add(argument);
+        if (System.Environment.UserName == "root") start.ArgumentList.Add("--allow-root");   // as on this project's machines and CI; Notebook refuses root otherwise
         foreach (var (key, value) in Folders(jupyterFolder)) start.Environment[key] = value;
         using var process = Process.Start(start)!;
         process.WaitForExit();
