@@ -1,15 +1,17 @@
 // Jupyter as a second front-end: executes a notebook with Jupyter's own executor (nbconvert, Debian's
 // python3-nbconvert) and the .NET Interactive kernel (the repository's local dotnet tool dotnet-interactive),
-// installed into out/jupyter/ only, never into the user's Jupyter or dotnet folders. The kernel listens on
-// loopback only; its start-up output (a page script that probes the kernel's HTTP port) is removed from
-// the executed notebook, which is signed in out/jupyter's trust database so classic Notebook draws its charts.
+// installed into out/jupyter/ only, never into the user's Jupyter folders or global dotnet tools. The kernel
+// listens on loopback only; its start-up output (a page script that probes the kernel's HTTP port) and its
+// compiler warnings are removed from the executed notebook, which is signed in out/jupyter's trust database
+// so classic Notebook draws its charts.
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 
 namespace Workbook.Runner;
 
-public static class JupyterRun
+public static partial class JupyterRun
 {
     /// <summary>The kernel's name, as every notebook's metadata says (kernelspec.name).</summary>
     public const string KernelName = ".net-csharp";
@@ -103,7 +105,7 @@ public static class JupyterRun
         if (File.Exists(executed))
         {
             var document = JsonNode.Parse(File.ReadAllText(executed))!;
-            RemoveBootstrap(document);
+            RemoveKernelNoise(document);
             File.WriteAllText(executed, document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
             failures.AddRange(ReadFailures(document));
             figures.AddRange(FigureExtraction.Save(document, Path.Combine(jupyterFolder, "figures", name)));
@@ -142,16 +144,27 @@ public static class JupyterRun
         return code == 0 && output.EndsWith("True");
     }
 
-    /// <summary>Removes the kernel's start-up output (it names the kernel's address and loads require.js from the internet).</summary>
-    public static void RemoveBootstrap(JsonNode document)
+    /// <summary>
+    /// Removes what the kernel adds under Jupyter only: its start-up output (it names the kernel's address and loads
+    /// require.js from the internet) and stderr text that is nothing but compiler warnings (CS1701 about TorchSharp's
+    /// System.Runtime.Numerics reference, in cells that declare methods), which dotnet-repl and VS Code do not show as output.
+    /// </summary>
+    public static void RemoveKernelNoise(JsonNode document)
     {
         foreach (var cell in document["cells"]!.AsArray())
         {
             if (cell!["outputs"] is not JsonArray outputs) continue;
-            foreach (var output in outputs.Where(o => NotebookRun.Text(o!["data"]?["text/html"]).Contains(BootstrapMarker)).ToList())
+            foreach (var output in outputs.Where(o => NotebookRun.Text(o!["data"]?["text/html"]).Contains(BootstrapMarker) || OnlyWarnings(o!)).ToList())
                 outputs.Remove(output);
         }
     }
+
+    static bool OnlyWarnings(JsonNode output) =>
+        (string?)output["name"] == "stderr" && NotebookRun.Text(output["text"]).Split('\n').Where(l => l.Trim().Length > 0) is var lines &&
+        lines.Any() && lines.All(l => WarningLine().IsMatch(l));
+
+    [GeneratedRegex(@"^\s*(\(\d+,\d+\):\s*)?warning CS\d{4}:")]
+    private static partial Regex WarningLine();
 
     /// <summary>
     /// The kinds of output each code cell shows, by its 1-based number in the notebook (dotnet-repl keeps no cell ids):
