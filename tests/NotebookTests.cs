@@ -1,5 +1,7 @@
 // Every notebook runs top to bottom, headless, in quick mode, each in its own kernel process (the
-// kernel VS Code uses); then the HTML book made from those runs is opened in a real browser.
+// kernel VS Code uses); then the HTML book made from those runs is opened in a real browser. Every
+// notebook runs through Jupyter's executor too, and shows the same kinds of output there.
+using System.Text.Json.Nodes;
 using Microsoft.Playwright;
 using Workbook.Display;
 using Workbook.Runner;
@@ -29,7 +31,7 @@ public sealed class QuickRun
 }
 
 [Collection("serial")]
-public class NotebookTests(QuickRun run, ITestOutputHelper log) : IClassFixture<QuickRun>
+public class NotebookTests(QuickRun run, JupyterQuickRun jupyter, ITestOutputHelper log) : IClassFixture<QuickRun>, IClassFixture<JupyterQuickRun>
 {
     public static TheoryData<string> Notebooks() =>
         new(NotebookRun.Notebooks(NotebookRun.RepositoryRoot()).Select(Path.GetFileName).OfType<string>());
@@ -43,6 +45,35 @@ public class NotebookTests(QuickRun run, ITestOutputHelper log) : IClassFixture<
         Assert.True(result.ProcessProblem is null, result.ProcessProblem);
         Assert.True(result.Failures.Count == 0, string.Join("\n", result.Failures.Select(f => $"cell {f.Cell} ({f.FirstLine}): {f.Error}")));
         Assert.NotEmpty(result.Figures);
+    }
+
+    /// <summary>
+    /// Jupyter as a second front-end: the same notebook through nbconvert and the .NET Interactive kernel shows, in
+    /// every cell, the same kinds of output (images, charts, tables, text) as through dotnet-repl, and no error;
+    /// the executed copy keeps none of the kernel's start-up output and is trusted in out/jupyter's own database.
+    /// </summary>
+    [SkippableTheory]
+    [MemberData(nameof(Notebooks))]
+    public void Runs_through_Jupyter_with_the_outputs_dotnet_repl_shows(string notebook)
+    {
+        JupyterOrSkip.Check(jupyter.Missing);
+        var result = jupyter.Results[notebook];
+        log.WriteLine($"{notebook} through Jupyter: {result.Elapsed.TotalSeconds:F0} s, {result.Figures.Count} figures");
+        Assert.True(result.ProcessProblem is null, result.ProcessProblem);
+        Assert.True(result.Failures.Count == 0, string.Join("\n", result.Failures.Select(f => $"cell {f.Cell} ({f.FirstLine}): {f.Error}")));
+
+        var viaJupyter = JupyterRun.OutputKinds(JsonNode.Parse(File.ReadAllText(result.ExecutedPath))!);
+        var viaRepl = JupyterRun.OutputKinds(JsonNode.Parse(File.ReadAllText(run.Results[notebook].ExecutedPath))!);
+        var differ = viaRepl.Keys.Union(viaJupyter.Keys).Where(cell => viaRepl.GetValueOrDefault(cell) != viaJupyter.GetValueOrDefault(cell))
+            .Select(cell => $"cell {cell}: dotnet-repl [{viaRepl.GetValueOrDefault(cell)}], Jupyter [{viaJupyter.GetValueOrDefault(cell)}]").ToList();
+        Assert.True(differ.Count == 0, $"{notebook}: " + string.Join("; ", differ));
+        Assert.Contains(viaJupyter.Values, kinds => kinds.Contains("image") || kinds.Contains("chart"));
+
+        string executed = File.ReadAllText(result.ExecutedPath);
+        Assert.DoesNotContain("dotnet-interactive-this-cell-", executed);
+        Assert.DoesNotContain("require.js", executed);
+        Assert.True(JupyterRun.IsTrusted(result.ExecutedPath, jupyter.Folder), $"{notebook}: the executed copy is not trusted in {jupyter.Folder}");
+        Assert.True(File.Exists(Path.Combine(jupyter.Folder, "html", Path.ChangeExtension(notebook, ".html"))), "no HTML page");
     }
 
     [Fact]

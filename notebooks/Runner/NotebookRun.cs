@@ -66,6 +66,7 @@ public static class NotebookRun
         start.Environment["WORKBOOK_QUICK"] = quick ? "1" : "0";
         start.Environment["WORKBOOK_HEADLESS"] = "1";
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        start.Environment["DOTNET_INTERACTIVE_CLI_TELEMETRY_OPTOUT"] = "1";
 
         var clock = Stopwatch.StartNew();
         var (exitCode, output) = RunProcess(start, timeout);
@@ -138,7 +139,7 @@ public static class NotebookRun
         if (code != 0) throw new InvalidOperationException($"`dotnet {arguments}` failed (exit {code?.ToString() ?? "timeout"}):\n{output}");
     }
 
-    static (int? ExitCode, string Output) RunProcess(ProcessStartInfo start, TimeSpan timeout)
+    internal static (int? ExitCode, string Output) RunProcess(ProcessStartInfo start, TimeSpan timeout)
     {
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
