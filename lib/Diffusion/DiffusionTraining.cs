@@ -65,13 +65,23 @@ public static class DiffusionTraining
         var history = Trainer.Fit(optimizer, record.TrainingSteps, _ =>
         {
             var (images, labels) = data.RandomBatch(record.BatchSize, generator);
-            var x0 = images * 2 - 1;                                                   // pixels to [-1, 1]
-            var example = TrainingExamples.Make(schedule, record.Target, x0, generator);
-            var output = net.forward(example.Xt, example.T, condition?.Invoke(x0, labels, generator)!);
-            return nn.functional.mse_loss(output, example.Target);
+            return Loss(net, schedule, record.Target, images, labels, generator, condition);
         }, progress, cancellation, afterStep: average.Update);
         average.CopyToModel();
         trained.eval();
         return history;
+    }
+
+    /// <summary>
+    /// The loss of one training batch, images (B, 1, H, W) in [0, 1] with their labels (B): noise each image to its own
+    /// random step, make the condition (after the noise is drawn), and compare the U-Net's output with the target.
+    /// </summary>
+    public static Tensor Loss(UNet net, NoiseSchedule schedule, PredictionTarget target, Tensor images, Tensor labels,
+        Generator generator, TrainingCondition? condition = null)
+    {
+        var x0 = images * 2 - 1;                                                       // pixels to [-1, 1]
+        var example = TrainingExamples.Make(schedule, target, x0, generator);
+        var output = net.forward(example.Xt, example.T, condition?.Invoke(x0, labels, generator)!);
+        return nn.functional.mse_loss(output, example.Target);
     }
 }

@@ -10,6 +10,7 @@ using Workbook.Classroom;
 using Workbook.Conditioning;
 using Workbook.Data;
 using Workbook.Diffusion;
+using Workbook.Metrics;
 using Workbook.Models;
 using Workbook.Patches;
 using Workbook.Runtime;
@@ -142,7 +143,7 @@ AnyOrderModel anyOrder;
     Training("09", "text-conditional U-Net", model, () =>
     {
         var (images, labels) = mnist14.RandomBatch(c.BatchSize, generator);
-        return model.Loss(schedule, images, labels, c.DropProbability, generator);
+        return DiffusionTraining.Loss(model.UNet, schedule, PredictionTarget.Noise, images, labels, generator, model.Condition(c.DropProbability));
     }, c.BatchSize, flops, 400, "chapter 9's sketch model (same network size; the text model itself is shipped)");
 }
 
@@ -154,7 +155,7 @@ AnyOrderModel anyOrder;
     var unet = DiffusionTraining.Build(new DiffusionConfig());
     unet.eval();
     int ddimSteps = quick ? 2 : 20;
-    double DdimSeconds(int images) => Measure.Seconds(() => { using var g = no_grad(); new DdimSampler(NoiseSchedule.Linear(1000), PredictionTarget.Noise, ddimSteps).Generate((x, t) => unet.call(x, t), [images, 1, 14, 14], Seeds.Generator(2)); });
+    double DdimSeconds(int images) => Measure.Seconds(() => { using var g = no_grad(); new DdimSampler(NoiseSchedule.Linear(1000), PredictionTarget.Noise, ddimSteps).Generate(unet.Predict, [images, 1, 14, 14], Seeds.Generator(2)); });
     var ddim = DdimSeconds(count);
     rows.Add(new("07", $"U-Net, DDIM {ddimSteps} steps", "sampling", ddim / count * 1000, "ms/image", $"{ddim / ddimSteps * 1000:F1} ms per evaluation for {count} images"));
     int measured = quick ? 80 : 500;   // the chapters' quality measurements draw 300-500 at once; the U-Net runs them in slices of 64
@@ -167,15 +168,15 @@ if (!quick)
 {
     var noise = DiffusionTraining.Build(ShippedModels.NoisePredictor);
     var noiseManifest = Checkpoint.Load(noise, Checkpoint.PathFor(ShippedModels.NoisePredictorName), ShippedModels.NoisePredictor);
-    foreach (var (key, value) in ShippedModels.Measure(noise, ShippedModels.NoisePredictor, [20]))
+    foreach (var (key, value) in Measurements.DdimFrechet(noise, ShippedModels.NoisePredictor.CreateSchedule(), PredictionTarget.Noise, 14, [20], ShippedModels.SampleCount, seed: 8))
         rows.Add(new("07", "shipped noise predictor", "quality", value, "Fréchet distance", $"{key}, after {ShippedModels.NoisePredictor.TrainingSteps} steps ({noiseManifest.TrainingSeconds / 60:F0} min)"));
     var any = AnyOrderTraining.Build(ShippedModels.AnyOrder);
     var anyManifest = Checkpoint.Load(any, Checkpoint.PathFor(ShippedModels.AnyOrderName), ShippedModels.AnyOrder);
-    foreach (var (key, value) in ShippedModels.Measure(any, ShippedModels.AnyOrder, [16, 196]))
+    foreach (var (key, value) in Measurements.RandomOrderFrechet(any, [16, 196], ShippedModels.SampleCount, orderSeed: 7, sampleSeed: 1))
         rows.Add(new("05", "shipped any-order model", "quality", value, "Fréchet distance", $"{key}, after {ShippedModels.AnyOrder.Steps} steps ({anyManifest.TrainingSeconds / 60:F0} min)"));
     var text = new TextConditionalModel(ShippedModels.TextToDigit);
     var textManifest = Checkpoint.Load(text, Checkpoint.PathFor(ShippedModels.TextToDigitName), ShippedModels.TextToDigit);
-    foreach (var (key, value) in ShippedModels.Measure(text, ShippedModels.TextToDigit, [3]))
+    foreach (var (key, value) in Measurements.PromptMatch(text, ShippedModels.TextToDigit.CreateSchedule(), 14, [3], ShippedModels.SampleCount, steps: 25, seed: 9))
         rows.Add(new("10", "shipped text-to-digit model", "quality", 100 * value, "% prompt match", $"{key}, after {ShippedModels.TextToDigit.TrainingSteps} steps ({textManifest.TrainingSeconds / 60:F0} min)"));
 }
 
