@@ -42,6 +42,37 @@ public class DisplayTests
     }
 
     [Fact]
+    public void Hidden_pixels_are_hatched_grey_and_a_marked_pixel_is_outlined_in_orange()
+    {
+        // One 2x2 black image; pixel (0, 1) hidden, pixel (1, 0) marked; scale 8, no padding.
+        var hidden = tensor(new[] { false, true, false, false }, [2, 2]);
+        var png = ImageGrid.From(zeros(1, 1, 2, 2), scale: 8, padding: 0, hidden: hidden, marks: [new PixelMark(0, 1, 0)]);
+        using var image = Image.Load<Rgb24>(png.Bytes);
+        Assert.Equal(new Rgb24(0, 0, 0), image[4, 4]);                          // a known black pixel stays black
+        var hatch = Enumerable.Range(8, 8).Select(x => image[x, 3].R).Distinct().Order().ToArray();
+        Assert.Equal([110, 150], hatch);                                        // the hidden one: two greys, neither black
+        Assert.Equal(ImageGrid.MarkColour, image[0, 8]);                        // the marked one: orange frame...
+        Assert.Equal(ImageGrid.MarkColour, image[7, 15]);
+        Assert.Equal(new Rgb24(0, 0, 0), image[4, 12]);                         // ...around its own value
+    }
+
+    [Fact]
+    public void By_default_a_digit_is_drawn_at_least_112_pixels_tall()
+    {
+        Assert.Equal((8, 4, 14), (ImageGrid.ScreenScale(14), ImageGrid.ScreenScale(28), ImageGrid.ScreenScale(8)));
+        Assert.Equal(1 + 14 * 8 + 1, ImageGrid.From(zeros(1, 1, 14, 14)).Height);
+    }
+
+    [Fact]
+    public void A_mark_outside_the_images_or_a_mask_of_another_shape_is_refused_with_the_allowed_range()
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => ImageGrid.From(zeros(2, 1, 3, 3), marks: [new PixelMark(2, 0, 0)]));
+        Assert.Contains("images 0..1, rows 0..2, columns 0..2", e.Message);
+        var m = Assert.Throws<ArgumentException>(() => ImageGrid.From(zeros(2, 1, 3, 3), hidden: zeros(3, 3, dtype: ScalarType.Bool).view(1, 1, 3, 3).expand(3, 1, 3, 3)));
+        Assert.Contains("one image's (3, 3)", m.Message);
+    }
+
+    [Fact]
     public void Gallery_embeds_each_image_with_its_caption()
     {
         var png = ImageGrid.From(zeros(1, 1, 2, 2));

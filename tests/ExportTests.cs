@@ -49,6 +49,37 @@ public class ExportTests : IDisposable
         Assert.Contains("Plotly", File.ReadAllText(Path.Combine(folder, "test-chart.html")));
     }
 
+    static Gallery TwoPictures() => new([("all black", ImageGrid.From(zeros(1, 1, 14, 14))),
+                                          ("all white", ImageGrid.From(ones(1, 1, 14, 14)))], Title: "Two squares");
+
+    [SkippableFact]
+    public void A_gallery_exports_as_one_picture_with_its_title_and_captions_in_the_pixels()
+    {
+        BrowserOrSkip.Find();
+        string report = Export.Gallery(TwoPictures(), "test-gallery");
+        Assert.DoesNotContain("without", report);
+        using var png = Image.Load<Rgb24>(Path.Combine(folder, "test-gallery.png"));
+        Assert.True(png.Width >= 2 * 114 && png.Height > 114 + 40, $"{png.Width}x{png.Height}");
+        // Below the pictures (and above them, the title) there is dark text on white.
+        int Dark(int fromY, int toY) => Enumerable.Range(fromY, toY - fromY)
+            .Sum(y => Enumerable.Range(0, png.Width).Count(x => png[x, y].R < 100));
+        Assert.Equal(0, Dark(0, 14));                                           // the margin is white
+        Assert.True(Dark(16, 16 + 28) > 30);                                    // the title
+        Assert.True(Dark(png.Height - 40, png.Height) > 30);                    // the captions
+    }
+
+    [Fact]
+    public void Without_a_browser_a_gallery_is_its_pictures_side_by_side_and_the_reason_is_given()
+    {
+        Environment.SetEnvironmentVariable("WORKBOOK_CHROMIUM", "/nowhere/chromium");
+        string report = Export.Gallery(TwoPictures(), "no-browser-gallery");
+        Assert.Contains("without title and captions: No Chromium", report);
+        using var png = Image.Load<Rgb24>(Path.Combine(folder, "no-browser-gallery.png"));
+        Assert.Equal((16 + 114 + 16 + 114 + 16, 16 + 114 + 16), (png.Width, png.Height));
+        Assert.Equal(new Rgb24(255, 255, 255), png[16 + 114 + 16 + 50, 16 + 50]);  // the white one, second
+        Assert.Equal(new Rgb24(0, 0, 0), png[16 + 50, 16 + 50]);
+    }
+
     [Fact]
     public void Without_a_browser_the_chart_is_still_saved_as_html_and_the_reason_is_given()
     {

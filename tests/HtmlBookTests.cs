@@ -59,4 +59,32 @@ public class HtmlBookTests : IDisposable
         Assert.True(File.Exists(Path.Combine(Notebooks, "05-patches-and-order.run.json")));
         Assert.Equal(new NotebookRunRecord("quick", finished, 12.5, false), NotebookRun.ReadRecord(path));
     }
+
+    [SkippableFact]
+    public void Figures_are_extracted_a_gallery_as_one_picture_and_a_chart_as_png_and_svg()
+    {
+        BrowserOrSkip.Find();
+        var gallery = Workbook.Display.Gallery.Titled("A comparison",
+            ("left", Workbook.Display.ImageGrid.From(zeros(1, 1, 14, 14))), ("right", Workbook.Display.ImageGrid.From(ones(1, 1, 14, 14))));
+        string chart = Workbook.Display.ChartHtml.Fragment(Workbook.Display.Charts.Lines("a line", "x", "y",
+            new Workbook.Display.Series("s", [0, 1], [1, 2])));
+        string Output(string html) => new System.Text.Json.Nodes.JsonObject
+        {
+            ["output_type"] = "display_data",
+            ["data"] = new System.Text.Json.Nodes.JsonObject { ["text/html"] = html },
+        }.ToJsonString();
+        var document = System.Text.Json.Nodes.JsonNode.Parse($$"""
+            {"cells":[{"cell_type":"code","source":"// Figure: two squares\nx","outputs":[{{Output(gallery.ToHtml())}}]},
+                      {"cell_type":"code","source":"y","outputs":[{{Output(chart)}}]}]}
+            """)!;
+        var saved = FigureExtraction.Save(document, Path.Combine(output, "figures"));
+        Assert.Equal(["two-squares.png", "cell02.png", "cell02.svg"], saved.Select(Path.GetFileName));
+        using var picture = SixLabors.ImageSharp.Image.Load<SixLabors.ImageSharp.PixelFormats.Rgb24>(saved[0]);
+        Assert.True(picture.Width > 2 * 114, $"one picture of both panels: {picture.Width} wide");
+        Assert.StartsWith("<svg", File.ReadAllText(saved[2]));
+        var back = FigureExtraction.ParseGallery(gallery.ToHtml())!;          // what the extraction read
+        Assert.Equal((gallery.Title, gallery.Columns), (back.Title, back.Columns));
+        Assert.Equal(gallery.Items.Select(i => (i.Caption, i.Image.Width, i.Image.Bytes.Length)),
+                     back.Items.Select(i => (i.Caption, i.Image.Width, i.Image.Bytes.Length)));
+    }
 }

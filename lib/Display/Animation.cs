@@ -19,12 +19,20 @@ public sealed record GifAnimation(byte[] Bytes, int Width, int Height, int Frame
     /// <summary>
     /// One frame per tensor, each laid out like <see cref="ImageGrid.From"/>; every frame is shown for
     /// <paramref name="frameMilliseconds"/>, the last one three times as long, and the animation loops.
+    /// <paramref name="hidden"/> and <paramref name="marks"/>, when given, hold one entry per frame.
     /// </summary>
-    public static GifAnimation From(IReadOnlyList<Tensor> frames, int columns = 8, int scale = 4, double low = 0, double high = 1, int frameMilliseconds = 80, int padding = 1)
+    public static GifAnimation From(IReadOnlyList<Tensor> frames, int columns = 8, int? scale = null, double low = 0,
+        double high = 1, int frameMilliseconds = 80, int padding = 1,
+        IReadOnlyList<Tensor>? hidden = null, IReadOnlyList<IReadOnlyList<PixelMark>>? marks = null)
     {
         if (frames.Count == 0) throw new ArgumentException("an animation needs at least one frame.");
-        if (frameMilliseconds is < 10 or > 10_000) throw new ArgumentOutOfRangeException(nameof(frameMilliseconds), frameMilliseconds, "frame time must be 10 ms to 10 s.");
-        var pngs = frames.Select(f => ImageGrid.From(f, columns, scale, low, high, padding)).ToList();
+        if (frameMilliseconds is < 10 or > 10_000)
+            throw new ArgumentOutOfRangeException(nameof(frameMilliseconds), frameMilliseconds, "frame time must be 10 ms to 10 s.");
+        if (hidden is not null && hidden.Count != frames.Count)
+            throw new ArgumentException($"hidden has {hidden.Count} entries for {frames.Count} frames: give one per frame.");
+        if (marks is not null && marks.Count != frames.Count)
+            throw new ArgumentException($"marks has {marks.Count} entries for {frames.Count} frames: give one per frame.");
+        var pngs = frames.Select((f, i) => ImageGrid.From(f, columns, scale, low, high, padding, hidden?[i], marks?[i])).ToList();
         using var gif = Image.Load<Rgba32>(pngs[0].Bytes);
         gif.Metadata.GetGifMetadata().RepeatCount = 0; // loop forever
         gif.Frames.RootFrame.Metadata.GetGifMetadata().FrameDelay = frameMilliseconds / 10;

@@ -2,6 +2,9 @@
 // every file written atomically (temporary file, then rename) so an interrupted export never leaves
 // half a file. Introduced in chapter 1; every chapter uses it.
 using Plotly.NET;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing;
 using Workbook.Runtime;
 
 namespace Workbook.Display;
@@ -31,17 +34,77 @@ public static class Export
     /// </summary>
     public static string Chart(GenericChart chart, string name, int scale = 2)
     {
-        var lines = new List<string> { AtomicFile.Write(PathFor(name, ".html"), System.Text.Encoding.UTF8.GetBytes(ChartExport.StandaloneHtml(chart, name))) };
+        byte[] page = System.Text.Encoding.UTF8.GetBytes(ChartExport.StandaloneHtml(chart, name));
+        var lines = new List<string> { AtomicFile.Write(PathFor(name, ".html"), page) };
         try
         {
-            lines.Add(AtomicFile.Write(PathFor(name, ".png"), ChartExport.Render(chart, "png", scale)));
-            lines.Add(AtomicFile.Write(PathFor(name, ".svg"), ChartExport.Render(chart, "svg")));
+            var files = ChartExport.RenderAll([RenderJob.Chart(chart, "png", scale), RenderJob.Chart(chart, "svg")]);
+            lines.Add(AtomicFile.Write(PathFor(name, ".png"), files[0]));
+            lines.Add(AtomicFile.Write(PathFor(name, ".svg"), files[1]));
         }
         catch (InvalidOperationException e)
         {
             lines.Add("PNG and SVG not written: " + e.Message);
         }
         return string.Join(Environment.NewLine, lines);
+    }
+
+    /// <summary>
+    /// Saves a gallery as one name.png: its title and captions drawn into the pixels by a Chromium-family
+    /// browser; without one, the pictures side by side with no text, and the returned line says so.
+    /// </summary>
+    public static string Gallery(Gallery gallery, string name)
+    {
+        var (bytes, note) = GalleryPicture(gallery);
+        string path = AtomicFile.Write(PathFor(name, ".png"), bytes);
+        return note is null ? path : path + Environment.NewLine + note;
+    }
+
+    /// <summary>The gallery as one PNG, and a note when it had to be made without title and captions.</summary>
+    public static (byte[] Bytes, string? Note) GalleryPicture(Gallery gallery)
+    {
+        try
+        {
+            return (ChartExport.RenderAll([RenderJob.Picture(gallery)])[0], null);
+        }
+        catch (InvalidOperationException e)
+        {
+            return (SideBySide(gallery), "written without title and captions: " + e.Message);
+        }
+    }
+
+    /// <summary>The gallery's pictures in one row (or rows of Columns) on white, 16 pixels apart, with no text.</summary>
+    public static byte[] SideBySide(Gallery gallery)
+    {
+        const int gap = 16;
+        var pictures = gallery.Items.Select(i => SixLabors.ImageSharp.Image.Load<Rgb24>(i.Image.Bytes)).ToList();
+        try
+        {
+            int columns = Math.Max(1, gallery.Columns ?? pictures.Count);
+            var rows = pictures.Chunk(columns).ToList();
+            int width = rows.Max(r => r.Sum(p => p.Width) + gap * (r.Length + 1));
+            int height = rows.Sum(r => r.Max(p => p.Height)) + gap * (rows.Count + 1);
+            using var sheet = new Image<Rgb24>(width, height, new Rgb24(255, 255, 255));
+            int top = gap;
+            foreach (var row in rows)
+            {
+                int left = gap;
+                foreach (var p in row)
+                {
+                    var (at, picture) = (new Point(left, top), p);
+                    sheet.Mutate(c => c.DrawImage(picture, at, 1f));
+                    left += p.Width + gap;
+                }
+                top += row.Max(p => p.Height) + gap;
+            }
+            using var stream = new MemoryStream();
+            sheet.SaveAsPng(stream);
+            return stream.ToArray();
+        }
+        finally
+        {
+            foreach (var p in pictures) p.Dispose();
+        }
     }
 
     /// <summary>Longest figure name: with its extension and the temporary file's ".partial" it stays within a file system's 255 bytes.</summary>

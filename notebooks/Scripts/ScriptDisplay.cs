@@ -60,10 +60,12 @@ public static partial class ScriptDisplay
         return written;
     }
 
+    // The gallery's page, and the gallery as one picture for slides (with its captions where a browser is found).
     static string SaveGallery(Gallery gallery, string stem)
     {
-        for (int i = 0; i < gallery.Items.Count; i++)
-            gallery.Items[i].Image.Save(PathFor($"{stem}-{i + 1}", ".png"));
+        var (picture, note) = Export.GalleryPicture(gallery);
+        AtomicFile.Write(PathFor(stem, ".png"), picture);
+        if (note is not null) Console.WriteLine($"[{stem}] {note}");
         return Page(stem, gallery.ToHtml());
     }
 
