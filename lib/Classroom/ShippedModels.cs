@@ -32,6 +32,7 @@ public static class ShippedModels
     public const string NoisePredictorName = "noise-unet-mnist14";
     public const string TextToDigitName = "text-to-digit-mnist14";
     public const string SketchToDigitName = "sketch-to-digit-mnist14";
+    public const string CharacterTransformerName = "char-transformer-devils-dictionary";
 
     /// <summary>Samples per Fréchet distance; 500 keeps the distance's own noise to about ±1.</summary>
     public const int SampleCount = 500;
@@ -44,6 +45,9 @@ public static class ShippedModels
 
     /// <summary>Chapters 9, 10 and 11: the text-conditional U-Net and its text encoder.</summary>
     public static ConditionalDiffusionConfig TextToDigit => new(TrainingSteps: 4000);
+
+    /// <summary>Chapter 4: the causal transformer that writes The Devil's Dictionary one character at a time.</summary>
+    public static CausalTransformerConfig CharacterTransformer => new(Context: 64, Layers: 3, Width: 128, Steps: 3000);
 
     /// <summary>Chapter 9: the U-Net that draws a digit to fit a 7x7 sketch.</summary>
     public static SketchModelConfig SketchToDigit => new();
@@ -86,6 +90,10 @@ public static class ShippedModels
             () => ReferenceClassifier.Build(new ReferenceClassifierConfig()),
             (m, p, c) => ReferenceClassifier.Train((ReferenceClassifier)m, p, c),
             m => Measurements.TestAccuracy((ReferenceClassifier)m)),
+        new(CharacterTransformerName, CharacterTransformer, "The Devil's Dictionary (data/text), first 90 % of its characters",
+            () => CharacterTransformer.Build(TextCorpus.Load().Characters.Count),
+            (m, p, c) => NextToken.TrainOnStream((CausalTransformer)m, CharacterTransformer, TextCorpus.Load().Split().Train, p, c),
+            m => Measurements.TextModel((CausalTransformer)m, TextCorpus.Load(), "WAR, n.", 2000, temperature: 0.5, seed: 11)),
     ];
 
     static readonly PredictionTarget[] Targets = [PredictionTarget.Noise, PredictionTarget.CleanImage, PredictionTarget.PreviousSample];

@@ -116,4 +116,21 @@ public static class Measurements
         var test = Datasets.Load(classifier.Config.Dataset, Split.Test, size: classifier.Config.ImageSize);
         return new() { ["test_accuracy"] = Math.Round(classifier.Accuracy(test), 4) };
     }
+
+    /// <summary>
+    /// A next-character model on its corpus's held-out last tenth: test loss in nats per character (key test_nats_per_char),
+    /// and the share of real words in <paramref name="characters"/> characters drawn at <paramref name="temperature"/>
+    /// after <paramref name="prompt"/> (key known_words_at_T).
+    /// </summary>
+    public static Dictionary<string, double> TextModel(CausalTransformer model, TextCorpus corpus, string prompt,
+        int characters, double temperature, int seed)
+    {
+        var (_, test) = corpus.Split();
+        var drawn = NextToken.Generate(model, corpus.Encode(prompt).data<long>().ToArray(), characters, temperature, Seeds.Generator(seed));
+        return new()
+        {
+            ["test_nats_per_char"] = Math.Round(NextToken.StreamLoss(model, test), 4),
+            [$"known_words_at_{temperature}"] = Math.Round(corpus.ShareOfKnownWords(corpus.Decode(drawn)), 4),
+        };
+    }
 }
