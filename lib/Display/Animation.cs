@@ -33,6 +33,18 @@ public sealed record GifAnimation(byte[] Bytes, int Width, int Height, int Frame
         if (marks is not null && marks.Count != frames.Count)
             throw new ArgumentException($"marks has {marks.Count} entries for {frames.Count} frames: give one per frame.");
         var pngs = frames.Select((f, i) => ImageGrid.From(f, columns, scale, low, high, padding, hidden?[i], marks?[i])).ToList();
+        return FromPictures(pngs, frameMilliseconds);
+    }
+
+    /// <summary>
+    /// One frame per picture (all of one size), e.g. a canvas beside its predicted distribution
+    /// (<see cref="DistributionBars.Beside"/>); timing as in <see cref="From"/>.
+    /// </summary>
+    public static GifAnimation FromPictures(IReadOnlyList<PngImage> pngs, int frameMilliseconds = 80)
+    {
+        if (pngs.Count == 0) throw new ArgumentException("an animation needs at least one frame.");
+        if (frameMilliseconds is < 10 or > 10_000)
+            throw new ArgumentOutOfRangeException(nameof(frameMilliseconds), frameMilliseconds, "frame time must be 10 ms to 10 s.");
         using var gif = Image.Load<Rgba32>(pngs[0].Bytes);
         gif.Metadata.GetGifMetadata().RepeatCount = 0; // loop forever
         gif.Frames.RootFrame.Metadata.GetGifMetadata().FrameDelay = frameMilliseconds / 10;
