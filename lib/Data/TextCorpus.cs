@@ -46,9 +46,9 @@ public sealed partial class TextCorpus
     /// <summary>Text to character ids (N, int64). A character the corpus never uses is refused by name.</summary>
     public Tensor Encode(string text)
     {
-        var unknown = text.FirstOrDefault(c => !ids.ContainsKey(c));
-        if (text.Any(c => !ids.ContainsKey(c)))
-            throw new ArgumentException($"the character '{unknown}' (U+{(int)unknown:X4}) does not occur in {Name}; it knows {Characters.Count} characters.");
+        int at = text.AsSpan().IndexOfAnyExcept([.. ids.Keys]);
+        if (at >= 0)
+            throw new ArgumentException($"the character '{text[at]}' (U+{(int)text[at]:X4}) does not occur in {Name}; it knows {Characters.Count} characters.");
         return tensor(text.Select(c => (long)ids[c]).ToArray(), device: Runtime.TorchRuntime.Device);
     }
 

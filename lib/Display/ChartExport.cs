@@ -112,8 +112,8 @@ public static partial class ChartExport
     // Charts: drawn by plotly.js with the projector font, then Plotly.toImage. Galleries: drawn on a canvas,
     // a bold title on top, the pictures side by side (wrapping after `columns`) with their captions below,
     // wrapped to the picture's width.
-    const string RenderScript = """
-        function chart(job){var c=job.spec;c.layout.font=Object.assign({size:15},c.layout.font||{});
+    const string RenderScript = "function chart(job){var c=job.spec;" + ChartHtml.ProjectorFont + """
+
           var div=document.createElement('div');document.body.appendChild(div);
           return Plotly.newPlot(div,c.data,c.layout,c.config)
             .then(function(gd){return Plotly.toImage(gd,{format:job.format,scale:job.scale});})
