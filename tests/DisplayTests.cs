@@ -64,6 +64,26 @@ public class DisplayTests
     }
 
     [Fact]
+    public void A_neighbourhood_zooms_on_one_pixel_stays_inside_the_image_and_outlines_that_pixel()
+    {
+        // A white pixel in the top-right corner of a black 14x14 image: the 5x5 square is shifted to the
+        // image's corner, drawn 23x (5 * 23 = 115 >= 112), and the white pixel is its top-right one, outlined.
+        var image = zeros(1, 1, 14, 14);
+        image[0, 0, 0, 13] = tensor(1f);
+        var png = ImageGrid.Neighbourhood(image, row: 0, column: 13, radius: 2);
+        Assert.Equal((2 + 5 * 23 + 2, 2 + 5 * 23 + 2), (png.Width, png.Height));
+        using var picture = Image.Load<Rgb24>(png.Bytes);
+        int left = 2 + 4 * 23, top = 2;                                         // the square of crop pixel (0, 4)
+        Assert.Equal(ImageGrid.MarkColour, picture[left, top]);                 // its frame...
+        Assert.Equal(new Rgb24(255, 255, 255), picture[left + 12, top + 12]);   // ...around its white value
+        Assert.Equal(new Rgb24(0, 0, 0), picture[2 + 12, 2 + 12]);              // crop pixel (0, 0): black, no frame
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => ImageGrid.Neighbourhood(image, 14, 0));
+        Assert.Contains("rows 0..13", e.Message);
+        Assert.Contains("radius must be 1 to 6", Assert.Throws<ArgumentOutOfRangeException>(
+            () => ImageGrid.Neighbourhood(image, 3, 3, radius: 7)).Message);
+    }
+
+    [Fact]
     public void A_mark_outside_the_images_or_a_mask_of_another_shape_is_refused_with_the_allowed_range()
     {
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => ImageGrid.From(zeros(2, 1, 3, 3), marks: [new PixelMark(2, 0, 0)]));

@@ -77,6 +77,40 @@ public static class ImageGrid
         return new PngImage(stream.ToArray(), width, height);
     }
 
+    /// <summary>
+    /// The (2 radius + 1)-pixel square around (<paramref name="row"/>, <paramref name="column"/>) of every image,
+    /// drawn 112 pixels tall with that pixel outlined: a change of one pixel by a few grey levels, invisible in
+    /// the whole digit, can be seen here. Near an edge the square is shifted to stay inside the image, and the
+    /// outline moves with the pixel. <paramref name="hidden"/> is the whole images' mask, cut like the images;
+    /// <paramref name="alsoOutline"/> names more pixels (image rows and columns inside the square) to outline.
+    /// </summary>
+    public static PngImage Neighbourhood(Tensor images, int row, int column, int radius = 2, int columns = 8,
+        Tensor? hidden = null, IReadOnlyList<(int Row, int Column)>? alsoOutline = null)
+    {
+        using var disposeScope = NewDisposeScope();
+        var x = AsBatch(images.detach().to(CPU).to(float32), nameof(images));
+        int n = (int)x.shape[0], h = (int)x.shape[1], w = (int)x.shape[2];
+        if (row < 0 || row >= h || column < 0 || column >= w)
+            throw new ArgumentOutOfRangeException(nameof(row), (row, column),
+                $"the pixel (row {row}, column {column}) must lie in rows 0..{h - 1} and columns 0..{w - 1}.");
+        int size = 2 * radius + 1;
+        if (radius < 1 || size > Math.Min(h, w))
+            throw new ArgumentOutOfRangeException(nameof(radius), radius,
+                $"radius must be 1 to {(Math.Min(h, w) - 1) / 2}: the square must fit in a {h}x{w} image.");
+        int top = Math.Clamp(row - radius, 0, h - size), left = Math.Clamp(column - radius, 0, w - size);
+        Tensor Cut(Tensor t) => t[.., top..(top + size), left..(left + size)];
+        var mask = hidden is null ? null : Cut(AsBatch(hidden.detach().to(CPU).to(ScalarType.Bool), nameof(hidden)));
+        var outlined = new List<(int Row, int Column)> { (row, column) };
+        outlined.AddRange(alsoOutline ?? []);
+        foreach (var o in outlined)
+            if (o.Row < top || o.Row >= top + size || o.Column < left || o.Column >= left + size)
+                throw new ArgumentOutOfRangeException(nameof(alsoOutline), o, $"an outlined pixel must lie in the square " +
+                    $"shown: rows {top}..{top + size - 1}, columns {left}..{left + size - 1}.");
+        var marks = Enumerable.Range(0, n)
+            .SelectMany(i => outlined.Select(o => new PixelMark(i, o.Row - top, o.Column - left))).ToList();
+        return From(Cut(x), columns, ScreenScale(size), hidden: mask, marks: marks, padding: 2);
+    }
+
     static Tensor AsBatch(Tensor x, string name) => x.dim() switch
     {
         2 => x.unsqueeze(0),                    // (1, H, W)
