@@ -125,4 +125,69 @@ public class PatchesTests
         // Deterministic given the generator's seed.
         Assert.True(Same(model.Generate(order, new Generator(3)).Levels, samples.Levels));
     }
+
+    [Fact]
+    public void A_completion_keeps_the_given_pixels_and_draws_the_hidden_ones_one_at_a_time_or_all_at_once()
+    {
+        Workbook.Runtime.Seeds.Global(0);
+        var model = SmallModel();
+        var image = randint(0, 3, [1, 1, 6, 6], generator: new Generator(5));
+        var hidden = zeros([6, 6], @bool);
+        hidden[TensorIndex.Slice(1, 3), TensorIndex.Slice(2, 5)] = tensor(true);   // a 2x3 region: 6 pixels
+        foreach (bool allAtOnce in new[] { false, true })
+        {
+            var run = Completion.Fill(model, image, hidden, 8, allAtOnce, new Generator(6));
+            Assert.Equal(allAtOnce ? 1 : 6, run.Evaluations);
+            var given = hidden.logical_not().expand(8, 1, 6, 6);
+            Assert.True(Same(run.Levels.masked_select(given), image.expand(8, 1, 6, 6).masked_select(given)));
+        }
+        // One at a time, step s sees the given pixels and the hidden ones before it in reading order.
+        var order = PixelOrders.Completion(1, hidden, allAtOnce: false);
+        Assert.True(Same(order.VisibleBefore(0)[0, 0], hidden.logical_not()));
+        Assert.True(order.VisibleBefore(3)[0, 0, 1, 4].item<bool>() && !order.VisibleBefore(3)[0, 0, 2, 2].item<bool>());
+        Assert.Contains("nothing to complete", Assert.Throws<ArgumentException>(
+            () => PixelOrders.Completion(1, zeros([6, 6], @bool), true)).Message);
+    }
+
+    [Fact]
+    public void A_completions_log_likelihood_is_the_chain_rule_read_pixel_by_pixel()
+    {
+        // Reference: for each hidden pixel, its own visibility mask built from a list of coordinates.
+        Workbook.Runtime.Seeds.Global(1);
+        var model = SmallModel();
+        var completed = randint(0, 3, [3, 1, 6, 6], generator: new Generator(7));
+        var hiddenAt = new List<(int Row, int Column)> { (0, 5), (3, 1), (3, 4), (5, 0) };   // reading order
+        var hidden = zeros([6, 6], @bool);
+        foreach (var (r, c) in hiddenAt) hidden[r, c] = tensor(true);
+        var expected = new double[3];
+        for (int k = 0; k < hiddenAt.Count; k++)
+        {
+            var visible = ones([3, 1, 6, 6], @bool);
+            foreach (var (r, c) in hiddenAt.Skip(k)) visible[.., .., r, c] = tensor(false);
+            var logP = nn.functional.log_softmax(model.forward(completed, visible), 1);
+            var (row, column) = hiddenAt[k];
+            for (int b = 0; b < 3; b++)
+                expected[b] += logP[b, completed[b, 0, row, column].item<long>(), row, column].item<float>();
+        }
+        var actual = Completion.LogLikelihood(model, completed, hidden).ToDoubles();
+        for (int b = 0; b < 3; b++) Assert.Equal(expected[b], actual[b], 4);
+    }
+
+    [Fact]
+    public void Pixel_correlation_is_one_for_a_flat_field_zero_for_independent_noise_and_skips_constant_pixels()
+    {
+        var generator = new Generator(8);
+        var flat = rand([2000, 1, 1, 1], generator: generator).expand(2000, 1, 4, 4);
+        var (distances, correlation, pairs) = PixelCorrelation.ByDistance(flat);
+        Assert.Equal([1, 2, 3, 4], distances);                                   // 4x4: distances 1 .. round(sqrt 18) = 4
+        Assert.All(correlation, c => Assert.Equal(1.0, c, 6));
+        Assert.Equal(16 * 15 / 2, pairs.Sum());
+
+        var noise = rand([20000, 1, 4, 4], generator: generator);
+        noise[.., .., 0, 0] = tensor(0.5f);                                       // one constant pixel: left out
+        var (_, noiseCorrelation, noisePairs) = PixelCorrelation.ByDistance(noise);
+        Assert.All(noiseCorrelation, c => Assert.InRange(c, -0.03, 0.03));
+        Assert.Equal(15 * 14 / 2, noisePairs.Sum());
+    }
 }
+

@@ -8,6 +8,7 @@ namespace Workbook.Autoregression;
 /// <summary>
 /// An order of generation for a batch: StepOfPixel (B, 1, H, W) says at which step (0 .. Steps - 1) each pixel
 /// is generated. Before step s a sample shows the pixels with StepOfPixel &lt; s; step s fills those equal to s.
+/// A pixel with a negative step is given: visible from the start, never drawn (completing a partial image).
 /// </summary>
 public sealed record PixelOrder(string Name, Tensor StepOfPixel, int Steps)
 {
@@ -41,6 +42,23 @@ public static class PixelOrders
         ((height + patchSize - 1) / patchSize) * ((width + patchSize - 1) / patchSize);
 
     /// <summary>Reading order, one pixel per step (left to right, top to bottom), the same for every image: chapter 3.</summary>
+    /// <summary>
+    /// Completing a partial image: the pixels where <paramref name="hidden"/> (H, W) is false are given (step -1),
+    /// the hidden ones are drawn one per step in reading order, or all in one step when
+    /// <paramref name="allAtOnce"/>.
+    /// </summary>
+    public static PixelOrder Completion(int batch, Tensor hidden, bool allAtOnce)
+    {
+        if (hidden.dim() != 2 || hidden.dtype != ScalarType.Bool)
+            throw new ArgumentException($"hidden: expected (H, W) booleans; got {hidden.dtype} ({string.Join(", ", hidden.shape)}).");
+        int count = (int)hidden.sum().item<long>();
+        if (count == 0) throw new ArgumentException("hidden has no true pixel: there is nothing to complete.");
+        var rank = hidden.flatten().to(int64).cumsum(0) - 1;                      // reading-order rank among the hidden
+        var step = where(hidden.flatten(), allAtOnce ? zeros_like(rank) : rank, -1).view(1, 1, hidden.shape[0], hidden.shape[1]);
+        return new PixelOrder(allAtOnce ? "all at once" : "one pixel at a time", step.expand(batch, 1, -1, -1).contiguous(),
+            allAtOnce ? 1 : count);
+    }
+
     public static PixelOrder Raster(int batch, int height, int width) =>
         RasterPatches(batch, height, width, 1) with { Name = "raster, one pixel per step" };
 

@@ -24,17 +24,18 @@ public static class PixelSampler
     /// <summary>
     /// Fills every pixel in the order's steps with <paramref name="levels"/> grey levels: one predictor call per
     /// step. <paramref name="onStep"/> sees (step, levels so far) after every step; the tensor is freed by the
-    /// next step, so clone it to keep it.
+    /// next step, so clone it to keep it. Pixels the order gives (a negative step) take their levels from
+    /// <paramref name="start"/> (B, 1, H, W) or (1, 1, H, W); without it every pixel starts at level 0.
     /// </summary>
     public static GeneratedSamples Generate(PixelPredictor predict, PixelOrder order, int levels, SamplingConfig sampling,
-        Generator generator, Action<int, Tensor>? onStep = null)
+        Generator generator, Action<int, Tensor>? onStep = null, Tensor? start = null)
     {
         sampling.Validate();
         Check.InRange(nameof(levels), levels, 2, 256);
         var shape = order.StepOfPixel.shape;                                              // (B, 1, H, W)
         MemoryBudget.CheckShape("PixelSampler.Generate", shape[0], levels, shape[2], shape[3]);   // the logits of every pixel
         var clock = Stopwatch.StartNew();
-        var x = zeros(shape, int64, device: order.StepOfPixel.device);
+        var x = start is null ? zeros(shape, int64, device: order.StepOfPixel.device) : StartLevels(start, shape, levels, order);
         int evaluations = 0;
         using var noGrad = no_grad();
         for (int step = 0; step < order.Steps; step++)
@@ -55,6 +56,17 @@ public static class PixelSampler
             onStep?.Invoke(step, x);                                                      // outside the step's scope: what it keeps lives on
         }
         return new GeneratedSamples(x, evaluations, clock.Elapsed);
+    }
+
+    static Tensor StartLevels(Tensor start, long[] shape, int levels, PixelOrder order)
+    {
+        if (start.dim() != 4 || start.shape[1] != 1 || start.shape[2] != shape[2] || start.shape[3] != shape[3]
+            || (start.shape[0] != 1 && start.shape[0] != shape[0]))
+            throw new ArgumentException($"start has shape ({string.Join(", ", start.shape)}); the order needs " +
+                $"({shape[0]}, 1, {shape[2]}, {shape[3]}) or (1, 1, {shape[2]}, {shape[3]}) level indices.");
+        if (start.numel() > 0 && (start.min().item<long>() < 0 || start.max().item<long>() >= levels))
+            throw new ArgumentException($"start holds levels outside 0..{levels - 1}.");
+        return start.to(int64).to(order.StepOfPixel.device).expand(shape).clone();
     }
 
     /// <summary>One random level per pixel, (B, K, H, W) logits → (B, 1, H, W), after dividing the logits by the temperature.</summary>

@@ -73,12 +73,13 @@ public sealed class AnyOrderModel : nn.Module<Tensor, Tensor, Tensor>
     /// <summary>
     /// Generates in <paramref name="order"/> with the one pixel sampler of chapters 3-5: one network evaluation per
     /// step, each pixel of a step drawn from its own predicted distribution, independently of the others.
+    /// The pixels the order gives (a negative step, <see cref="PixelOrders.Completion"/>) come from <paramref name="start"/>.
     /// </summary>
     public GeneratedSamples Generate(PixelOrder order, Generator generator, SamplingConfig? sampling = null,
-        Action<int, Tensor>? onStep = null)
+        Action<int, Tensor>? onStep = null, Tensor? start = null)
     {
         eval();
         return PixelSampler.Generate((levels, visible, _) => call(levels, visible), order, Config.Levels,
-            sampling ?? new SamplingConfig(), generator, onStep);
+            sampling ?? new SamplingConfig(), generator, onStep, start);
     }
 }

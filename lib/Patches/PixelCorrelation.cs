@@ -1,0 +1,43 @@
+// How related two pixels of the same image are, as a function of how far apart they are: the
+// correlation of their grey levels over a set of images, averaged over every pair at that distance.
+// The reason chapter 5 scatters the pixels it draws together. Chapter 5.
+using static TorchSharp.torch;
+
+namespace Workbook.Patches;
+
+public static class PixelCorrelation
+{
+    /// <summary>
+    /// For images (N, 1, H, W): the mean correlation of two pixels at each distance (the Euclidean distance of
+    /// their row and column, rounded to a whole number of pixels: 1, 2, 3, ...), over every pair of pixels that
+    /// both vary. Pixels with (almost) no variation, e.g. an always-black border, have no correlation and are left out.
+    /// </summary>
+    public static (int[] Distances, double[] MeanCorrelation, int[] Pairs) ByDistance(Tensor images)
+    {
+        if (images.dim() != 4 || images.shape[1] != 1 || images.shape[0] < 2)
+            throw new ArgumentException($"images: expected (N, 1, H, W) with N >= 2; got ({string.Join(", ", images.shape)}).");
+        using var scope = NewDisposeScope();
+        int h = (int)images.shape[2], w = (int)images.shape[3];
+        var x = images.detach().to(CPU).to(float64).flatten(1);                    // (N, P)
+        var centred = x - x.mean([0], keepdim: true);
+        var std = centred.pow(2).mean([0]).sqrt();                                 // (P)
+        var varies = std.gt(1e-3);
+        var correlation = centred.T.matmul(centred) / x.shape[0] / std.outer(std).clamp_min(1e-12);  // (P, P)
+        var row = arange(h * w, float64).div(w, rounding_mode: RoundingMode.floor);
+        var column = arange(h * w, float64).remainder(w);
+        var distance = ((row.unsqueeze(1) - row).pow(2) + (column.unsqueeze(1) - column).pow(2)).sqrt().round();
+        var counted = varies.outer(varies).logical_and(distance.gt(0));
+        int largest = (int)distance.max().item<double>();
+        var distances = new List<int>(); var means = new List<double>(); var pairs = new List<int>();
+        for (int d = 1; d <= largest; d++)
+        {
+            var at = counted.logical_and(distance.eq(d));
+            long n = at.sum().item<long>();
+            if (n == 0) continue;
+            distances.Add(d);
+            means.Add(correlation.masked_select(at).mean().item<double>());
+            pairs.Add((int)(n / 2));                                                 // each pair appears twice
+        }
+        return (distances.ToArray(), means.ToArray(), pairs.ToArray());
+    }
+}
