@@ -188,6 +188,11 @@ public class PatchesTests
         var (_, noiseCorrelation, noisePairs) = PixelCorrelation.ByDistance(noise);
         Assert.All(noiseCorrelation, c => Assert.InRange(c, -0.03, 0.03));
         Assert.Equal(15 * 14 / 2, noisePairs.Sum());
+
+        var rarelyInked = rand([1000, 1, 4, 4], generator: generator);
+        rarelyInked[TensorIndex.Slice(100, null), .., 0, 0] = tensor(0f);        // ink in 10 % of the images
+        Assert.Equal(15 * 14 / 2, PixelCorrelation.ByDistance(rarelyInked, inkShare: 0.2).Pairs.Sum());
+        Assert.Equal(16 * 15 / 2, PixelCorrelation.ByDistance(rarelyInked, inkShare: 0.05).Pairs.Sum());
     }
 }
 

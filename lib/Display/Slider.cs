@@ -10,10 +10,15 @@ namespace Workbook.Display;
 /// <summary>A titled picture and a slider that picks which of <see cref="Frames"/> it shows.</summary>
 public sealed record Slider(string Title, string Label, IReadOnlyList<(string Value, PngImage Image)> Frames)
 {
-    /// <summary>One frame per value, each drawn by <paramref name="draw"/>; every frame must have the same size.</summary>
-    public static Slider Of<T>(string title, string label, IEnumerable<T> values, Func<T, PngImage> draw)
+    /// <summary>
+    /// One frame per value, each drawn by <paramref name="draw"/>; every frame must have the same size. The slider
+    /// shows each value as <paramref name="name"/> writes it (by default the value itself).
+    /// </summary>
+    public static Slider Of<T>(string title, string label, IEnumerable<T> values, Func<T, PngImage> draw,
+        Func<T, string>? name = null)
     {
-        var frames = values.Select(v => (Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture) ?? "", draw(v))).ToList();
+        name ??= v => Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture) ?? "";
+        var frames = values.Select(v => (name(v), draw(v))).ToList();
         if (frames.Count == 0) throw new ArgumentException($"the slider \"{title}\" needs at least one value to show.");
         var (width, height) = (frames[0].Item2.Width, frames[0].Item2.Height);
         int odd = frames.FindIndex(f => f.Item2.Width != width || f.Item2.Height != height);

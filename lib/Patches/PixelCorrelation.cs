@@ -10,10 +10,13 @@ public static class PixelCorrelation
     /// <summary>
     /// For images (N, 1, H, W): the mean correlation of two pixels at each distance (the Euclidean distance of
     /// their row and column, rounded to a whole number of pixels: 1, 2, 3, ...), over every pair of pixels that
-    /// both vary. Pixels with (almost) no variation, e.g. an always-black border, have no correlation and are left out.
+    /// both vary. Pixels with (almost) no variation have no correlation and are left out, and so are pixels with ink
+    /// (a grey above 0) in fewer than <paramref name="inkShare"/> of the images: the rarely touched border of a digit
+    /// would otherwise water the averages down with pairs that are almost always both black.
     /// </summary>
-    public static (int[] Distances, double[] MeanCorrelation, int[] Pairs) ByDistance(Tensor images)
+    public static (int[] Distances, double[] MeanCorrelation, int[] Pairs) ByDistance(Tensor images, double inkShare = 0)
     {
+        Runtime.Check.InRange(nameof(inkShare), inkShare, 0.0, 1.0);
         if (images.dim() != 4 || images.shape[1] != 1 || images.shape[0] < 2)
             throw new ArgumentException($"images: expected (N, 1, H, W) with N >= 2; got ({string.Join(", ", images.shape)}).");
         using var scope = NewDisposeScope();
@@ -21,7 +24,7 @@ public static class PixelCorrelation
         var x = images.detach().to(CPU).to(float64).flatten(1);                    // (N, P)
         var centred = x - x.mean([0], keepdim: true);
         var std = centred.pow(2).mean([0]).sqrt();                                 // (P)
-        var varies = std.gt(1e-3);
+        var varies = std.gt(1e-3).logical_and(x.gt(0).to(float64).mean([0]).ge(inkShare));
         var correlation = centred.T.matmul(centred) / x.shape[0] / std.outer(std).clamp_min(1e-12);  // (P, P)
         var row = arange(h * w, float64).div(w, rounding_mode: RoundingMode.floor);
         var column = arange(h * w, float64).remainder(w);
