@@ -37,6 +37,9 @@ public static class ShippedModels
     /// <summary>Samples per Fréchet distance; 500 keeps the distance's own noise to about ±1.</summary>
     public const int SampleCount = 500;
 
+    /// <summary>The seeds of the shared measurements: the DDIM starting noise, the random pixel orders, the pixel draws.</summary>
+    public const int DdimSeed = 8, OrderSeed = 7, DrawSeed = 1;
+
     /// <summary>Chapters 5, 8 and 11: the any-order pixel model on 4 grey levels.</summary>
     public static AnyOrderModelConfig AnyOrder => new(Steps: 2500);
 
@@ -69,11 +72,11 @@ public static class ShippedModels
         new(AnyOrderName, AnyOrder, "mnist 14x14, 4 levels",
             () => AnyOrderTraining.Build(AnyOrder),
             (m, p, c) => AnyOrderTraining.Train((AnyOrderModel)m, PixelLevels.Quantize(Train14().Images, AnyOrder.Levels), p, c),
-            m => Measurements.RandomOrderFrechet((AnyOrderModel)m, [4, 16, 49, 196], SampleCount, orderSeed: 7, sampleSeed: 1)),
+            m => Measurements.RandomOrderFrechet((AnyOrderModel)m, [4, 16, 49, 196], SampleCount, orderSeed: OrderSeed, sampleSeed: DrawSeed)),
         new(NoisePredictorName, NoisePredictor, "mnist 14x14",
             () => DiffusionTraining.Build(NoisePredictor),
             (m, p, c) => DiffusionTraining.Train((UNet)m, NoisePredictor, Train14(), p, c),
-            m => Measurements.DdimFrechet((UNet)m, NoisePredictor.CreateSchedule(), PredictionTarget.Noise, 14, [10, 20, 50], SampleCount, seed: 8)),
+            m => Measurements.DdimFrechet((UNet)m, NoisePredictor.CreateSchedule(), PredictionTarget.Noise, 14, [10, 20, 50], SampleCount, seed: DdimSeed)),
         new(TextToDigitName, TextToDigit, "mnist 14x14 train split, prompts from labels",
             () => new TextConditionalModel(TextToDigit),
             (m, p, c) => ((TextConditionalModel)m).Train(TextToDigit, Train14(), p, c),
