@@ -134,6 +134,38 @@ public class MetricsTests
     }
 
     [Fact]
+    public void A_curve_with_errors_keeps_them_with_their_points_and_charts_them_as_error_bars()
+    {
+        var curve = new QualityCurve("diffusion", [10, 100], [15.0, 6.5], [0.8, 0.4]).With(50, 7.0, 0.5);
+        Assert.Equal([0.8, 0.5, 0.4], curve.Error);
+        Assert.Null(new QualityCurve("plain", [1], [3.0]).With(2, 2.0).Error);
+        string json = Plotly.NET.GenericChart.toJson(Workbook.Display.QualityCharts.Against("t", "FD", [curve]));
+        Assert.Contains("\"error_y\":{\"symmetric\":true,\"array\":[0.8,0.5,0.4]}", json);
+        Assert.DoesNotContain("\"symmetric\":true", Plotly.NET.GenericChart.toJson(
+            Workbook.Display.QualityCharts.Against("t", "FD", [new QualityCurve("plain", [1], [3.0])])));
+    }
+
+    [Fact]
+    public void The_bootstrap_error_matches_the_spread_over_disjoint_sample_sets_and_shrinks_with_more_samples()
+    {
+        var (classifier, _) = ReferenceClassifier.LoadShipped();
+        var test = Datasets.Load("mnist", Split.Test, size: 14);
+        var (reference, split) = RealDigits.Split(test.Images);
+        var scorer = new SampleScorer(classifier, reference[..1000]);
+        // shuffled: the test split's halves come from different writers, and disjoint slices would differ by that
+        var heldOut = split.index_select(0, randperm(split.shape[0], generator: new Generator(3)));
+        // Independent reference: five disjoint sets of 200 real digits, and the spread of their distances.
+        var distances = Enumerable.Range(0, 20).Select(i => scorer.Score(heldOut[(200 * i)..(200 * i + 200)]).FrechetDistance).ToArray();
+        double mean = distances.Average(), spread = Math.Sqrt(distances.Sum(d => (d - mean) * (d - mean)) / 19);
+        var first = scorer.ScoreWithError(heldOut[..200]);
+        Assert.Equal(scorer.Score(heldOut[..200]).FrechetDistance, first.FrechetDistance, 9);
+        Assert.InRange(first.FrechetError, spread / 3, spread * 3);
+        Assert.Equal(first, scorer.ScoreWithError(heldOut[..200]));               // same seed, same error
+        Assert.True(scorer.ScoreWithError(heldOut[..2000]).FrechetError < first.FrechetError);
+        Assert.Contains(" ± ", first.ToString());
+    }
+
+    [Fact]
     public void Measuring_a_curve_scores_one_generated_set_per_budget()
     {
         Workbook.Runtime.Seeds.Global(0);

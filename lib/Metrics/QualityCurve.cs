@@ -4,9 +4,10 @@ namespace Workbook.Metrics;
 
 /// <summary>
 /// A method's quality curve: for each setting, the network evaluations one sample took and the metric measured
-/// (by default the Fréchet distance from <see cref="SampleScorer"/>: lower is better).
+/// (by default the Fréchet distance from <see cref="SampleScorer"/>: lower is better), and optionally each
+/// point's own noise (<see cref="SampleScorer.ScoreWithError"/>), drawn as error bars.
 /// </summary>
-public sealed record QualityCurve(string Method, int[] Evaluations, double[] Metric)
+public sealed record QualityCurve(string Method, int[] Evaluations, double[] Metric, double[]? Error = null)
 {
     /// <summary>
     /// Measures a curve: for each evaluation budget, <paramref name="generate"/> makes samples (N, 1, H, W) in [0, 1]
@@ -23,13 +24,33 @@ public sealed record QualityCurve(string Method, int[] Evaluations, double[] Met
         return new QualityCurve(method, budgets, metric);
     }
 
-    /// <summary>The same curve with one more point, kept sorted by evaluations.</summary>
-    public QualityCurve With(int evaluations, double metric)
+    /// <summary>Like <see cref="Measure"/>, with each point's bootstrap standard deviation as its error.</summary>
+    public static QualityCurve MeasureWithError(string method, IEnumerable<int> evaluations,
+        Func<int, TorchSharp.torch.Tensor> generate, SampleScorer scorer)
     {
-        var points = Evaluations.Zip(Metric).Append((evaluations, metric)).OrderBy(p => p.Item1).ToArray();
-        return this with { Evaluations = points.Select(p => p.Item1).ToArray(), Metric = points.Select(p => p.Item2).ToArray() };
+        var budgets = evaluations.ToArray();
+        var scores = budgets.Select(e =>
+        {
+            using var samples = generate(e);
+            return scorer.ScoreWithError(samples);
+        }).ToArray();
+        return new QualityCurve(method, budgets, scores.Select(q => q.FrechetDistance).ToArray(),
+            scores.Select(q => q.FrechetError).ToArray());
+    }
+
+    /// <summary>The same curve with one more point, kept sorted by evaluations (error NaN when not given).</summary>
+    public QualityCurve With(int evaluations, double metric, double error = double.NaN)
+    {
+        var errors = Error ?? Metric.Select(_ => double.NaN).ToArray();
+        var points = Evaluations.Zip(Metric, errors).Append((evaluations, metric, error)).OrderBy(p => p.Item1).ToArray();
+        return this with
+        {
+            Evaluations = points.Select(p => p.Item1).ToArray(), Metric = points.Select(p => p.Item2).ToArray(),
+            Error = Error is null && double.IsNaN(error) ? null : points.Select(p => p.Item3).ToArray(),
+        };
     }
 
     public override string ToString() =>
-        $"{Method}: " + string.Join(", ", Evaluations.Zip(Metric).Select(p => $"{p.First} evals → {p.Second:F2}"));
+        $"{Method}: " + string.Join(", ", Evaluations.Select((e, i) => $"{e} evals → {Metric[i]:F2}" +
+            (Error is null || double.IsNaN(Error[i]) ? "" : $" ± {Error[i]:F2}")));
 }
