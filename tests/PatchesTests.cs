@@ -193,6 +193,13 @@ public class PatchesTests
         rarelyInked[TensorIndex.Slice(100, null), .., 0, 0] = tensor(0f);        // ink in 10 % of the images
         Assert.Equal(15 * 14 / 2, PixelCorrelation.ByDistance(rarelyInked, inkShare: 0.2).Pairs.Sum());
         Assert.Equal(16 * 15 / 2, PixelCorrelation.ByDistance(rarelyInked, inkShare: 0.05).Pairs.Sum());
+
+        // Between two tensors: 1 for a scaled and shifted copy, -1 for a negated one, about 0 for fresh noise.
+        Assert.Equal(1.0, PixelCorrelation.Between(noise, noise * 3 + 1), 9);
+        Assert.Equal(-1.0, PixelCorrelation.Between(noise, -noise), 9);
+        Assert.InRange(PixelCorrelation.Between(noise, rand([20000, 1, 4, 4], generator: generator)), -0.02, 0.02);
+        Assert.Contains("must match", Assert.Throws<ArgumentException>(
+            () => PixelCorrelation.Between(noise, noise[..10])).Message);
     }
 }
 

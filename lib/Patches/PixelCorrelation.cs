@@ -8,6 +8,21 @@ namespace Workbook.Patches;
 public static class PixelCorrelation
 {
     /// <summary>
+    /// The correlation of the values of two tensors of one shape, taken as two long lists of numbers: 1 when one
+    /// is the other scaled up or down, 0 when they are unrelated. Chapters 6 and 7: a noisy image against its
+    /// original, a predicted noise against the real one.
+    /// </summary>
+    public static double Between(Tensor a, Tensor b)
+    {
+        if (!a.shape.SequenceEqual(b.shape))
+            throw new ArgumentException($"the two tensors have shapes ({string.Join(", ", a.shape)}) and ({string.Join(", ", b.shape)}); they must match.");
+        using var scope = NewDisposeScope();
+        var (x, y) = (a.detach().to(float64).flatten(), b.detach().to(float64).flatten());
+        var (cx, cy) = (x - x.mean(), y - y.mean());
+        return (cx * cy).sum().item<double>() / Math.Sqrt((cx.square().sum() * cy.square().sum()).item<double>());
+    }
+
+    /// <summary>
     /// For images (N, 1, H, W): the mean correlation of two pixels at each distance (the Euclidean distance of
     /// their row and column, rounded to a whole number of pixels: 1, 2, 3, ...), over every pair of pixels that
     /// both vary. Pixels with (almost) no variation have no correlation and are left out, and so are pixels with ink
