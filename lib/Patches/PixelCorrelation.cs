@@ -41,8 +41,8 @@ public static class PixelCorrelation
         var std = centred.pow(2).mean([0]).sqrt();                                 // (P)
         var varies = std.gt(1e-3).logical_and(x.gt(0).to(float64).mean([0]).ge(inkShare));
         var correlation = centred.T.matmul(centred) / x.shape[0] / std.outer(std).clamp_min(1e-12);  // (P, P)
-        var row = arange(h * w, float64).div(w, rounding_mode: RoundingMode.floor);
-        var column = arange(h * w, float64).remainder(w);
+        var row = arange(h * w, float64, device: x.device).div(w, rounding_mode: RoundingMode.floor);
+        var column = arange(h * w, float64, device: x.device).remainder(w);
         var distance = ((row.unsqueeze(1) - row).pow(2) + (column.unsqueeze(1) - column).pow(2)).sqrt().round();
         var counted = varies.outer(varies).logical_and(distance.gt(0));
         int largest = (int)distance.max().item<double>();
