@@ -137,7 +137,7 @@ public class MetricsTests
     public void A_curve_with_errors_keeps_them_with_their_points_and_charts_them_as_error_bars()
     {
         var curve = new QualityCurve("diffusion", [10, 100], [15.0, 6.5], [0.8, 0.4]).With(50, 7.0, 0.5);
-        Assert.Equal([0.8, 0.5, 0.4], curve.Error);
+        Assert.Equal([0.8, 0.5, 0.4], curve.Error!);
         Assert.Null(new QualityCurve("plain", [1], [3.0]).With(2, 2.0).Error);
         string json = Plotly.NET.GenericChart.toJson(Workbook.Display.QualityCharts.Against("t", "FD", [curve]));
         Assert.Contains("\"error_y\":{\"symmetric\":true,\"array\":[0.8,0.5,0.4]}", json);
