@@ -41,7 +41,6 @@ public static class PixelOrders
     public static int RasterPatchCount(int height, int width, int patchSize) =>
         ((height + patchSize - 1) / patchSize) * ((width + patchSize - 1) / patchSize);
 
-    /// <summary>Reading order, one pixel per step (left to right, top to bottom), the same for every image: chapter 3.</summary>
     /// <summary>
     /// Completing a partial image: the pixels where <paramref name="hidden"/> (H, W) is false are given (step -1),
     /// the hidden ones are drawn one per step in reading order, or all in one step when
@@ -59,6 +58,7 @@ public static class PixelOrders
             allAtOnce ? 1 : count);
     }
 
+    /// <summary>Reading order, one pixel per step (left to right, top to bottom), the same for every image: chapter 3.</summary>
     public static PixelOrder Raster(int batch, int height, int width) =>
         RasterPatches(batch, height, width, 1) with { Name = "raster, one pixel per step" };
 

@@ -64,7 +64,7 @@ public static class PixelSampler
             || (start.shape[0] != 1 && start.shape[0] != shape[0]))
             throw new ArgumentException($"start has shape ({string.Join(", ", start.shape)}); the order needs " +
                 $"({shape[0]}, 1, {shape[2]}, {shape[3]}) or (1, 1, {shape[2]}, {shape[3]}) level indices.");
-        if (start.numel() > 0 && (start.min().item<long>() < 0 || start.max().item<long>() >= levels))
+        if (start.min().item<long>() < 0 || start.max().item<long>() >= levels)
             throw new ArgumentException($"start holds levels outside 0..{levels - 1}.");
         return start.to(int64).to(order.StepOfPixel.device).expand(shape).clone();
     }

@@ -13,26 +13,22 @@ public sealed record QualityCurve(string Method, int[] Evaluations, double[] Met
     /// Measures a curve: for each evaluation budget, <paramref name="generate"/> makes samples (N, 1, H, W) in [0, 1]
     /// with that many network evaluations, and the scorer's Fréchet distance is recorded.
     /// </summary>
-    public static QualityCurve Measure(string method, IEnumerable<int> evaluations, Func<int, TorchSharp.torch.Tensor> generate, SampleScorer scorer)
-    {
-        var budgets = evaluations.ToArray();
-        var metric = budgets.Select(e =>
-        {
-            using var samples = generate(e);
-            return scorer.Score(samples).FrechetDistance;
-        }).ToArray();
-        return new QualityCurve(method, budgets, metric);
-    }
+    public static QualityCurve Measure(string method, IEnumerable<int> evaluations, Func<int, TorchSharp.torch.Tensor> generate, SampleScorer scorer) =>
+        Measured(method, evaluations, generate, scorer.Score) with { Error = null };
 
     /// <summary>Like <see cref="Measure"/>, with each point's bootstrap standard deviation as its error.</summary>
     public static QualityCurve MeasureWithError(string method, IEnumerable<int> evaluations,
-        Func<int, TorchSharp.torch.Tensor> generate, SampleScorer scorer)
+        Func<int, TorchSharp.torch.Tensor> generate, SampleScorer scorer) =>
+        Measured(method, evaluations, generate, samples => scorer.ScoreWithError(samples));
+
+    static QualityCurve Measured(string method, IEnumerable<int> evaluations, Func<int, TorchSharp.torch.Tensor> generate,
+        Func<TorchSharp.torch.Tensor, SampleQuality> score)
     {
         var budgets = evaluations.ToArray();
         var scores = budgets.Select(e =>
         {
             using var samples = generate(e);
-            return scorer.ScoreWithError(samples);
+            return score(samples);
         }).ToArray();
         return new QualityCurve(method, budgets, scores.Select(q => q.FrechetDistance).ToArray(),
             scores.Select(q => q.FrechetError).ToArray());

@@ -54,8 +54,7 @@ public sealed class SampleScorer
         Runtime.Check.InRange(nameof(resamples), resamples, 2, 10_000);
         var (features, maxProbability) = Run(images);
         using var scope = NewDisposeScope();
-        double confident = maxProbability.ge(Confidence).to(float64).mean().item<double>();
-        double distance = FrechetDistance.Between(Real, FeatureStatistics.Of(features));
+        var quality = Quality(features, maxProbability);
         var generator = Runtime.Seeds.Generator(seed);
         var distances = new double[resamples];
         for (int i = 0; i < resamples; i++)
@@ -70,7 +69,7 @@ public sealed class SampleScorer
         double spread = Math.Sqrt(distances.Sum(d => (d - mean) * (d - mean)) / (resamples - 1));
         features.Dispose();
         maxProbability.Dispose();
-        return new SampleQuality(distance, confident, images.shape[0], spread);
+        return quality with { FrechetError = spread };
     }
 
     /// <summary>Scores images (N, 1, H, W) in [0, 1] against the real images.</summary>
@@ -78,12 +77,15 @@ public sealed class SampleScorer
     {
         var (features, maxProbability) = Run(images);
         using var scope = NewDisposeScope();
-        double confident = maxProbability.ge(Confidence).to(float64).mean().item<double>();
-        double distance = FrechetDistance.Between(Real, FeatureStatistics.Of(features));
+        var quality = Quality(features, maxProbability);
         features.Dispose();
         maxProbability.Dispose();
-        return new SampleQuality(distance, confident, images.shape[0]);
+        return quality;
     }
+
+    SampleQuality Quality(Tensor features, Tensor maxProbability) => new(
+        FrechetDistance.Between(Real, FeatureStatistics.Of(features)),
+        maxProbability.ge(Confidence).to(float64).mean().item<double>(), features.shape[0]);
 
     (Tensor Features, Tensor MaxProbability) Run(Tensor images, int batchSize = 1000)
     {
