@@ -27,6 +27,7 @@ public class DeviceTests
         ["DiffusionTraining.Build"] = () => DiffusionTraining.Build(new DiffusionConfig(ImageSize: 8, Channels: 8, TimeEmbedding: 8)),
         ["UNet with a condition"] = () => new UNet(channels: 8, timeDim: 8, conditionShape: [4]),
         ["SketchModel.Build"] = () => SketchModel.Build(new SketchModelConfig(ImageSize: 8, SketchSize: 4, Channels: 8, TimeEmbedding: 8)),
+        ["SketchModel.Build, outline"] = () => SketchModel.Build(new SketchModelConfig(ImageSize: 8, Channels: 8, TimeEmbedding: 8, Sketch: "outline")),
         ["TextConditionalModel"] = () => new TextConditionalModel(new ConditionalDiffusionConfig(ImageSize: 8, Channels: 8, TimeEmbedding: 8, ConditionDim: 4)),
         ["PixelCnn"] = () => new PixelCnn(levels: 4, channels: 16, layers: 1),
         ["PerPixelNetworks"] = () => new PerPixelNetworks(4, 4, 3, hidden: 8),

@@ -145,6 +145,22 @@ public class DiffusionTests
         }
     }
 
+    [Fact]
+    public void A_given_start_replaces_the_drawn_noise_and_a_wrong_shape_is_named()
+    {
+        var schedule = NoiseSchedule.Linear(20, 1e-4, 0.02);
+        var ddim = new DdimSampler(schedule, PredictionTarget.Noise, 5, clipX0: false);
+        Tensor ZeroNoise(Tensor xt, Tensor t) => zeros_like(xt);
+        var start = full([2, 1, 3, 3], 0.5f);
+        var fromStart = ddim.Generate(ZeroNoise, [2, 1, 3, 3], Seeds.Generator(1), snapshots: 5, start: start);
+        Assert.True(fromStart.Snapshots[0].Xt.allclose(start));                     // the first state is the start itself
+        var drawn = ddim.Generate(ZeroNoise, [2, 1, 3, 3], Seeds.Generator(1), snapshots: 5);
+        Assert.False(drawn.Snapshots[0].Xt.allclose(start));
+        Assert.True(start.eq(0.5f).all().item<bool>());                             // the caller's tensor is left alone
+        var error = Assert.Throws<ArgumentException>(() => ddim.Generate(ZeroNoise, [2, 1, 3, 3], Seeds.Generator(1), start: zeros(1, 1, 3, 3)));
+        Assert.Contains("(1, 1, 3, 3)", error.Message);
+    }
+
     [Theory]
     [InlineData("ddpm")]
     [InlineData("ddim 1000")]

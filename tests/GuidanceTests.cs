@@ -174,4 +174,83 @@ public class GuidanceTests
         var sketch = Sketches.Coarse(image, 2);
         Assert.True(sketch.allclose(tensor(new float[] { 2.5f, 4.5f, 10.5f, 12.5f }, [1, 1, 2, 2])));   // e.g. (0+1+4+5)/4
     }
+
+    static Tensor Picture(params string[] rows) =>   // '#' ink, '.' paper: (1, 1, rows, columns)
+        tensor(rows.SelectMany(r => r.Select(ch => ch == '#' ? 1f : 0f)).ToArray(), [1, 1, rows.Length, rows[0].Length]);
+
+    [Fact]
+    public void Outline_thins_a_thick_bar_to_a_line_one_pixel_wide()
+    {
+        var bar = Picture(
+            "..........",
+            ".########.",
+            ".########.",
+            ".########.",
+            "..........");
+        var line = Sketches.Outline(bar);
+        var inkPerColumn = line[0, 0].sum([0]);                        // (10)
+        string columns = $"ink per column {string.Join(" ", inkPerColumn.ToDoubles())}";
+        Assert.True(inkPerColumn.le(1).all().item<bool>(), columns);   // one pixel wide everywhere ...
+        Assert.True(inkPerColumn[2..7].eq(1).all().item<bool>(), columns);   // ... and unbroken (thinning shortens the ends)
+        Assert.Equal(0, line[0, 0, 1].sum().item<float>() + line[0, 0, 3].sum().item<float>());   // the middle row remains
+        Assert.True(line.le(bar).all().item<bool>());                 // only ink is kept
+    }
+
+    [Fact]
+    public void Outline_keeps_a_thin_line_and_a_ring_closed()
+    {
+        var thin = Picture(
+            ".......",
+            ".#####.",
+            ".......");
+        Assert.Equal(5, Sketches.Outline(thin).sum().item<float>());  // a line one pixel wide has nothing to peel
+        var ring = Picture(
+            ".......",
+            ".#####.",
+            ".#####.",
+            ".##.##.",
+            ".#####.",
+            ".#####.",
+            ".......");
+        var thinned = Sketches.Outline(ring);
+        Assert.Equal(0, thinned[0, 0, 3, 3].item<float>());
+        // the hole stays enclosed: every row and column through it still has ink on both sides
+        foreach (var (a, b) in new[] { (thinned[0, 0, 3, ..3], thinned[0, 0, 3, 4..]), (thinned[0, 0, ..3, 3], thinned[0, 0, 4.., 3]) })
+            Assert.True(a.sum().item<float>() > 0 && b.sum().item<float>() > 0, "thinning opened the ring");
+        Assert.True(thinned.sum().item<float>() < ring.sum().item<float>());
+    }
+
+    [Fact]
+    public void Line_fit_scores_ink_on_the_line_and_far_from_it()
+    {
+        var outline = Picture(
+            ".......",
+            ".......",
+            ".#####.",
+            ".......",
+            ".......");
+        Assert.Equal((1.0, 0.0), Sketches.LineFit(outline, outline));
+        var stray = outline.clone();
+        stray[0, 0, 0, 0] = 1;                                         // two rows above the line: far from it
+        var (on, off) = Sketches.LineFit(stray, outline);
+        Assert.Equal(1.0, on, 6);
+        Assert.Equal(1.0 / 14, off, 6);                                // 14 pixels are farther than one from the line
+        Assert.Equal(0.0, Sketches.LineFit(zeros_like(outline), outline).OnLine, 6);
+    }
+
+    [Fact]
+    public void Sketch_kinds_give_conditions_of_the_record_s_shape_in_minus_one_to_one()
+    {
+        var x0 = rand([3, 1, 8, 8]) * 2 - 1;
+        foreach (var kind in Sketches.Kinds)
+        {
+            var config = new SketchModelConfig(ImageSize: 8, SketchSize: 4, Sketch: kind);
+            var sketch = Sketches.Of(kind, x0, config.SketchSize);
+            Assert.Equal([3, .. config.SketchShape], sketch.shape);
+            Assert.True(sketch.ge(-1).all().item<bool>() && sketch.le(1).all().item<bool>());
+        }
+        var error = Assert.Throws<HyperparameterException>(() => new SketchModelConfig(Sketch: "scribble").Validate());
+        Assert.Contains("scribble", error.Message);
+        Assert.Contains("outline", error.Message);
+    }
 }

@@ -57,16 +57,28 @@ public class ShippedCheckpointTests
     }
 
     [Theory]
-    [InlineData(PredictionTarget.Noise)]
-    [InlineData(PredictionTarget.CleanImage)]
-    [InlineData(PredictionTarget.PreviousSample)]
-    public void Chapter_7s_short_trainings_reproduce_their_test_loss_and_carry_their_loss_curve(PredictionTarget target)
+    [InlineData(PredictionTarget.Noise, ShippedModels.ShortTargetSteps)]
+    [InlineData(PredictionTarget.CleanImage, ShippedModels.ShortTargetSteps)]
+    [InlineData(PredictionTarget.PreviousSample, ShippedModels.ShortTargetSteps)]
+    [InlineData(PredictionTarget.CleanImage, ShippedModels.LongTargetSteps)]
+    [InlineData(PredictionTarget.PreviousSample, ShippedModels.LongTargetSteps)]
+    public void Chapter_7s_target_trainings_reproduce_their_test_loss_and_carry_their_loss_curve(PredictionTarget target, int steps)
     {
-        var config = ShippedModels.TargetComparison(target);
+        var config = ShippedModels.TargetComparison(target, steps);
         var net = DiffusionTraining.Build(config);
-        var manifest = Load(net, ShippedModels.TargetComparisonName(target), config);
-        Reproduces(manifest.Metrics, ShippedModels.Get(ShippedModels.TargetComparisonName(target)).Measure(net), 0.02 * manifest.Metrics["test_loss"]);
+        string name = ShippedModels.TargetComparisonName(target, steps);
+        var manifest = Load(net, name, config);
+        Reproduces(manifest.Metrics, ShippedModels.Get(name).Measure(net), 0.02 * manifest.Metrics["test_loss"]);
         Assert.Equal(config.TrainingSteps, manifest.Losses?.Count);   // chapter 7 charts it
+    }
+
+    [Fact]
+    public void The_noise_target_at_the_long_budget_is_the_shipped_noise_predictor()
+    {
+        var record = ShippedModels.TargetComparison(PredictionTarget.Noise, ShippedModels.LongTargetSteps);
+        Assert.Equal(ShippedModels.NoisePredictor, record);
+        Assert.Equal(ShippedModels.NoisePredictorName,
+            ShippedModels.TargetComparisonName(PredictionTarget.Noise, ShippedModels.LongTargetSteps));
     }
 
     [Fact]
@@ -76,6 +88,15 @@ public class ShippedCheckpointTests
         var net = SketchModel.Build(config);
         var manifest = Load(net, ShippedModels.SketchToDigitName, config);
         Reproduces(manifest.Metrics, ShippedModels.Get(ShippedModels.SketchToDigitName).Measure(net), 0.25 * manifest.Metrics["sketch_fit"] + 0.002);
+    }
+
+    [Fact]
+    public void Outline_model_reproduces_how_much_of_its_ink_follows_the_outlines()
+    {
+        var config = ShippedModels.OutlineToDigit;
+        var net = SketchModel.Build(config);
+        var manifest = Load(net, ShippedModels.OutlineToDigitName, config);
+        Reproduces(manifest.Metrics, ShippedModels.Get(ShippedModels.OutlineToDigitName).Measure(net), 0.03);
     }
 
     [Fact]

@@ -32,6 +32,7 @@ public static class ShippedModels
     public const string NoisePredictorName = "noise-unet-mnist14";
     public const string TextToDigitName = "text-to-digit-mnist14";
     public const string SketchToDigitName = "sketch-to-digit-mnist14";
+    public const string OutlineToDigitName = "outline-to-digit-mnist14";
     public const string CharacterTransformerName = "char-transformer-devils-dictionary";
 
     /// <summary>Samples per Fréchet distance; 500 keeps the distance's own noise to about ±1.</summary>
@@ -55,14 +56,23 @@ public static class ShippedModels
     /// <summary>Chapter 9: the U-Net that draws a digit to fit a 7x7 sketch.</summary>
     public static SketchModelConfig SketchToDigit => new();
 
-    /// <summary>Chapter 7: the three prediction targets compared after the same short training (300 steps each).</summary>
-    public static DiffusionConfig TargetComparison(PredictionTarget target) => new(TrainingSteps: 300, Target: target);
+    /// <summary>Chapter 9: the same U-Net and training, drawing a digit along the outline of its strokes.</summary>
+    public static SketchModelConfig OutlineToDigit => new(Sketch: "outline");
 
-    public static string TargetComparisonName(PredictionTarget target) => target switch
+    /// <summary>Chapter 7's two training budgets for the target comparison: a short one, and the noise predictor's.</summary>
+    public const int ShortTargetSteps = 300, LongTargetSteps = 4000;
+
+    /// <summary>Chapter 7: the three prediction targets compared after the same training (300 or 4,000 steps each).</summary>
+    public static DiffusionConfig TargetComparison(PredictionTarget target, int steps = ShortTargetSteps) =>
+        new(TrainingSteps: steps, Target: target);
+
+    /// <summary>The noise target at the long budget is the noise predictor itself (the same record).</summary>
+    public static string TargetComparisonName(PredictionTarget target, int steps = ShortTargetSteps) => target switch
     {
-        PredictionTarget.Noise => "target-noise-300-mnist14",
-        PredictionTarget.CleanImage => "target-clean-image-300-mnist14",
-        PredictionTarget.PreviousSample => "target-previous-sample-300-mnist14",
+        PredictionTarget.Noise when steps == LongTargetSteps => NoisePredictorName,
+        PredictionTarget.Noise => $"target-noise-{steps}-mnist14",
+        PredictionTarget.CleanImage => $"target-clean-image-{steps}-mnist14",
+        PredictionTarget.PreviousSample => $"target-previous-sample-{steps}-mnist14",
         _ => throw new HyperparameterException($"{target} is not a prediction target."),
     };
 
@@ -85,10 +95,12 @@ public static class ShippedModels
             () => SketchModel.Build(SketchToDigit),
             (m, p, c) => SketchModel.Train((UNet)m, SketchToDigit, Train14(), p, c),
             m => Measurements.SketchFit((UNet)m, SketchToDigit.CreateSchedule(), 14, SketchToDigit.SketchSize, 100, steps: 25, seed: 5)),
-        .. Targets.Select(target => new ShippedModel(TargetComparisonName(target), TargetComparison(target), "mnist 14x14",
-            () => DiffusionTraining.Build(TargetComparison(target)),
-            (m, p, c) => DiffusionTraining.Train((UNet)m, TargetComparison(target), Train14(), p, c),
-            m => Measurements.TestLoss((UNet)m, TargetComparison(target).CreateSchedule(), target, 14, 1000, seed: 10))),
+        new(OutlineToDigitName, OutlineToDigit, "mnist 14x14 train split, outlines from the images",
+            () => SketchModel.Build(OutlineToDigit),
+            (m, p, c) => SketchModel.Train((UNet)m, OutlineToDigit, Train14(), p, c),
+            m => Measurements.OutlineFit((UNet)m, OutlineToDigit, 100, steps: 25, seed: 5)),
+        .. Targets.Select(target => TargetModel(target, ShortTargetSteps)),
+        .. Targets.Where(t => t != PredictionTarget.Noise).Select(target => TargetModel(target, LongTargetSteps)),
         new(ReferenceClassifier.ShippedName(new ReferenceClassifierConfig()), new ReferenceClassifierConfig(), "mnist 14x14 train split",
             () => ReferenceClassifier.Build(new ReferenceClassifierConfig()),
             (m, p, c) => ReferenceClassifier.Train((ReferenceClassifier)m, p, c),
@@ -100,6 +112,15 @@ public static class ShippedModels
     ];
 
     static readonly PredictionTarget[] Targets = [PredictionTarget.Noise, PredictionTarget.CleanImage, PredictionTarget.PreviousSample];
+
+    static ShippedModel TargetModel(PredictionTarget target, int steps)
+    {
+        var record = TargetComparison(target, steps);
+        return new(TargetComparisonName(target, steps), record, "mnist 14x14",
+            () => DiffusionTraining.Build(record),
+            (m, p, c) => DiffusionTraining.Train((UNet)m, record, Train14(), p, c),
+            m => Measurements.TestLoss((UNet)m, record.CreateSchedule(), target, 14, 1000, seed: 10));
+    }
 
     static ImageDataset Train14() => Datasets.Load("mnist", Split.Train, size: 14);
 

@@ -46,13 +46,15 @@ public abstract class Sampler(NoiseSchedule schedule, PredictionTarget target, b
     }
 
     /// <summary>
-    /// Starts from pure noise of <paramref name="shape"/> and walks every visited step:
-    /// output = model(x_t, t as a (B) int64 tensor), then Step. Keeps <paramref name="snapshots"/>
-    /// evenly spaced states (0 = none) for showing the process as a strip.
+    /// Starts from pure noise of <paramref name="shape"/> (or from <paramref name="start"/>, an x_T of that shape,
+    /// when given) and walks every visited step: output = model(x_t, t as a (B) int64 tensor), then Step. Keeps
+    /// <paramref name="snapshots"/> evenly spaced states (0 = none) for showing the process as a strip.
     /// </summary>
-    public SamplingRun Generate(Func<Tensor, Tensor, Tensor> model, long[] shape, Generator generator, int snapshots = 0)
+    public SamplingRun Generate(Func<Tensor, Tensor, Tensor> model, long[] shape, Generator generator, int snapshots = 0, Tensor? start = null)
     {
         if (shape.Length == 0) throw new ArgumentException("shape: give the batch's shape, (B, C, H, W).");
+        if (start is not null && !start.shape.SequenceEqual(shape))
+            throw new ArgumentException($"start has shape ({string.Join(", ", start.shape)}); the batch is ({string.Join(", ", shape)}).");
         MemoryBudget.CheckShape("Sampler.Generate", shape);
         var clock = Stopwatch.StartNew();
         var steps = Timesteps;
@@ -60,7 +62,7 @@ public abstract class Sampler(NoiseSchedule schedule, PredictionTarget target, b
             : Enumerable.Range(0, Math.Min(snapshots, steps.Count)).Select(i => snapshots == 1 ? 0 : (int)Math.Round(i * (steps.Count - 1.0) / (Math.Min(snapshots, steps.Count) - 1))).ToHashSet();
         var kept = new List<Snapshot>();
         int evaluations = 0;
-        var x = randn(shape, generator: generator, device: TorchRuntime.Device);
+        var x = start?.to(TorchRuntime.Device).clone() ?? randn(shape, generator: generator, device: TorchRuntime.Device);
         using (no_grad())
         {
             for (int i = 0; i < steps.Count; i++)

@@ -12,9 +12,11 @@ public static class QualityCharts
     /// <summary>
     /// Quality curves on one chart: x = network evaluations per sample (log scale), y = the metric; each measured
     /// setting is a marker on its method's line. A dashed line can mark a reference level, e.g. the score of real
-    /// held-out images. Curves measured with errors get error bars of one standard deviation.
+    /// held-out images. Curves measured with errors get error bars of one standard deviation. Another cost on the
+    /// x axis (training steps, say) takes its own axis title.
     /// </summary>
-    public static GenericChart Against(string title, string metricTitle, IEnumerable<QualityCurve> curves, double? reference = null, string referenceName = "real images")
+    public static GenericChart Against(string title, string metricTitle, IEnumerable<QualityCurve> curves, double? reference = null,
+        string referenceName = "real images", string costTitle = "network evaluations per sample (log scale)")
     {
         var list = curves.ToList();
         if (list.Count == 0) throw new ArgumentException("give at least one quality curve.");
@@ -26,7 +28,7 @@ public static class QualityCharts
             traces.Add(CSharpChart.Line<double, double, string>(new[] { low, high }, new[] { r, r }, Name: referenceName, LineDash: StyleParam.DrawingStyle.Dash));
         }
         var chart = CSharpChart.Combine(traces)
-            .WithXAxisStyle<double, double, string>(TitleText: "network evaluations per sample (log scale)", AxisType: StyleParam.AxisType.Log)
+            .WithXAxisStyle<double, double, string>(TitleText: costTitle, AxisType: StyleParam.AxisType.Log)
             .WithYAxisStyle<double, double, string>(TitleText: metricTitle)
             .WithSize(Charts.Width, Charts.Height);
         return Plotly.NET.Chart.withTitle(title, null).Invoke(chart);

@@ -110,6 +110,21 @@ public static class Measurements
         return new() { ["sketch_fit"] = (Sketches.Coarse(drawn, sketchSize) - (sketches + 1) / 2).abs().mean().item<float>() };
     }
 
+    /// <summary>
+    /// How well an outline model's samples follow the outlines of held-out test digits (keys ink_on_line, higher is
+    /// better, and ink_off_line, lower is better: Sketches.LineFit), DDIM with a fixed seed.
+    /// </summary>
+    public static Dictionary<string, double> OutlineFit(UNet net, SketchModelConfig config, int count, int steps, int seed)
+    {
+        using var scope = NewDisposeScope();
+        var test = RealDigits.Split(Datasets.Load("mnist", Split.Test, size: config.ImageSize).Images).HeldOut[..count];
+        var outlines = Sketches.Outline(test);
+        var run = new DdimSampler(config.CreateSchedule(), PredictionTarget.Noise, steps)
+            .Generate((x, t) => net.Predict(x, t, outlines * 2 - 1), [count, 1, config.ImageSize, config.ImageSize], Seeds.Generator(seed));
+        var (on, off) = Sketches.LineFit(((run.Images + 1) / 2).clamp(0, 1), outlines);
+        return new() { ["ink_on_line"] = on, ["ink_off_line"] = off };
+    }
+
     /// <summary>Share of the test split a classifier labels correctly (key test_accuracy).</summary>
     public static Dictionary<string, double> TestAccuracy(ReferenceClassifier classifier)
     {
