@@ -246,7 +246,7 @@ public class GuidanceTests
         {
             var config = new SketchModelConfig(ImageSize: 8, SketchSize: 4, Sketch: kind);
             var sketch = Sketches.Of(kind, x0, config.SketchSize);
-            Assert.Equal([3, .. config.SketchShape], sketch.shape);
+            Assert.Equal([3, .. config.SketchShape()], sketch.shape);
             Assert.True(sketch.ge(-1).all().item<bool>() && sketch.le(1).all().item<bool>());
         }
         var error = Assert.Throws<HyperparameterException>(() => new SketchModelConfig(Sketch: "scribble").Validate());

@@ -17,13 +17,16 @@ using static TorchSharp.torch;
 
 namespace Workbook.Classroom;
 
-/// <summary>One shipped model: how to build it from its record, train it (progress, cancellation) and measure it.</summary>
+/// <summary>
+/// One shipped model: how to build it from its record, train it (progress, cancellation, and a folder where a long
+/// training keeps its state so that it can stop and go on; the short trainings ignore it and start over) and measure it.
+/// </summary>
 public sealed record ShippedModel(
     string Name,                                                                        // data/checkpoints/NAME.bin
     object Record,                                                                      // the hyperparameters it was trained with
     string TrainedOn,                                                                   // for the manifest
     Func<nn.Module> Build,
-    Func<nn.Module, IProgress<TrainingProgress>?, CancellationToken, TrainingHistory> Train,
+    Func<nn.Module, IProgress<TrainingProgress>?, CancellationToken, string, TrainingHistory> Train,
     Func<nn.Module, Dictionary<string, double>> Measure);
 
 public static class ShippedModels
@@ -81,33 +84,33 @@ public static class ShippedModels
     [
         new(AnyOrderName, AnyOrder, "mnist 14x14, 4 levels",
             () => AnyOrderTraining.Build(AnyOrder),
-            (m, p, c) => AnyOrderTraining.Train((AnyOrderModel)m, PixelLevels.Quantize(Train14().Images, AnyOrder.Levels), p, c),
+            (m, p, c, _) => AnyOrderTraining.Train((AnyOrderModel)m, PixelLevels.Quantize(Train14().Images, AnyOrder.Levels), p, c),
             m => Measurements.RandomOrderFrechet((AnyOrderModel)m, [4, 16, 49, 196], SampleCount, orderSeed: OrderSeed, sampleSeed: DrawSeed)),
         new(NoisePredictorName, NoisePredictor, "mnist 14x14",
             () => DiffusionTraining.Build(NoisePredictor),
-            (m, p, c) => DiffusionTraining.Train((UNet)m, NoisePredictor, Train14(), p, c),
+            (m, p, c, r) => DiffusionTraining.Train((UNet)m, NoisePredictor, Train14(), p, c, resumeFolder: r),
             m => Measurements.DdimFrechet((UNet)m, NoisePredictor.CreateSchedule(), PredictionTarget.Noise, 14, [10, 20, 50], SampleCount, seed: DdimSeed)),
         new(TextToDigitName, TextToDigit, "mnist 14x14 train split, prompts from labels",
             () => new TextConditionalModel(TextToDigit),
-            (m, p, c) => ((TextConditionalModel)m).Train(TextToDigit, Train14(), p, c),
+            (m, p, c, r) => ((TextConditionalModel)m).Train(TextToDigit, Train14(), p, c, r),
             m => Measurements.PromptMatch((TextConditionalModel)m, TextToDigit.CreateSchedule(), 14, [1, 3], SampleCount, steps: 25, seed: 9)),
         new(SketchToDigitName, SketchToDigit, "mnist 14x14 train split, sketches from the images",
             () => SketchModel.Build(SketchToDigit),
-            (m, p, c) => SketchModel.Train((UNet)m, SketchToDigit, Train14(), p, c),
+            (m, p, c, r) => SketchModel.Train((UNet)m, SketchToDigit, Train14(), p, c, r),
             m => Measurements.SketchFit((UNet)m, SketchToDigit.CreateSchedule(), 14, SketchToDigit.SketchSize, 100, steps: 25, seed: 5)),
         new(OutlineToDigitName, OutlineToDigit, "mnist 14x14 train split, outlines from the images",
             () => SketchModel.Build(OutlineToDigit),
-            (m, p, c) => SketchModel.Train((UNet)m, OutlineToDigit, Train14(), p, c),
+            (m, p, c, r) => SketchModel.Train((UNet)m, OutlineToDigit, Train14(), p, c, r),
             m => Measurements.OutlineFit((UNet)m, OutlineToDigit, 100, steps: 25, seed: 5)),
         .. Targets.Select(target => TargetModel(target, ShortTargetSteps)),
         .. Targets.Where(t => t != PredictionTarget.Noise).Select(target => TargetModel(target, LongTargetSteps)),
         new(ReferenceClassifier.ShippedName(new ReferenceClassifierConfig()), new ReferenceClassifierConfig(), "mnist 14x14 train split",
             () => ReferenceClassifier.Build(new ReferenceClassifierConfig()),
-            (m, p, c) => ReferenceClassifier.Train((ReferenceClassifier)m, p, c),
+            (m, p, c, _) => ReferenceClassifier.Train((ReferenceClassifier)m, p, c),
             m => Measurements.TestAccuracy((ReferenceClassifier)m)),
         new(CharacterTransformerName, CharacterTransformer, "The Devil's Dictionary (data/text), first 90 % of its characters",
             () => CharacterTransformer.Build(TextCorpus.Load().Characters.Count),
-            (m, p, c) => NextToken.TrainOnStream((CausalTransformer)m, CharacterTransformer, TextCorpus.Load().Split().Train, p, c),
+            (m, p, c, _) => NextToken.TrainOnStream((CausalTransformer)m, CharacterTransformer, TextCorpus.Load().Split().Train, p, c),
             m => Measurements.TextModel((CausalTransformer)m, TextCorpus.Load(), "WAR, n.", 2000, temperature: 0.5, seed: 11)),
     ];
 
@@ -118,7 +121,7 @@ public static class ShippedModels
         var record = TargetComparison(target, steps);
         return new(TargetComparisonName(target, steps), record, "mnist 14x14",
             () => DiffusionTraining.Build(record),
-            (m, p, c) => DiffusionTraining.Train((UNet)m, record, Train14(), p, c),
+            (m, p, c, r) => DiffusionTraining.Train((UNet)m, record, Train14(), p, c, resumeFolder: r),
             m => Measurements.TestLoss((UNet)m, record.CreateSchedule(), target, 14, 1000, seed: 10));
     }
 
@@ -132,17 +135,25 @@ public static class ShippedModels
 
     /// <summary>
     /// Trains the named model with its record, measures it and writes data/checkpoints/NAME.bin and .json. A cancelled
-    /// training ends in an OperationCanceledException and writes nothing.
+    /// training ends in an OperationCanceledException and writes no checkpoint; a diffusion model's training keeps its
+    /// state in data/checkpoints/NAME.partial (saved every few minutes and when cancelled), and the next call goes on
+    /// from there. The state is removed once the checkpoint is written.
     /// </summary>
     public static CheckpointManifest TrainAndSave(string name, IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
     {
         var shipped = Get(name);
         var model = shipped.Build();
-        var history = shipped.Train(model, progress, cancellation).ThrowIfCancelled(name);
+        string partial = PartialFolder(name);
+        var history = shipped.Train(model, progress, cancellation, partial).ThrowIfCancelled(name);
         model.eval();
-        return Checkpoint.Save(model, Checkpoint.PathFor(name), shipped.Record, shipped.TrainedOn, history.Elapsed.TotalSeconds,
+        var manifest = Checkpoint.Save(model, Checkpoint.PathFor(name), shipped.Record, shipped.TrainedOn, history.Elapsed.TotalSeconds,
             shipped.Measure(model), history.Losses);
+        if (Directory.Exists(partial)) Directory.Delete(partial, recursive: true);
+        return manifest;
     }
+
+    /// <summary>data/checkpoints/NAME.partial: where the named model's unfinished training keeps its state.</summary>
+    public static string PartialFolder(string name) => Path.ChangeExtension(Checkpoint.PathFor(name), ".partial");
 
     /// <summary>
     /// Measures a shipped model again with the current Measure (after the measurement itself changed) and

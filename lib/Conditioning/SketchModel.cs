@@ -41,7 +41,7 @@ public sealed record SketchModelConfig(
     public NoiseSchedule CreateSchedule() => NoiseSchedule.Named(Schedule, TimeSteps);
 
     /// <summary>The shape of one condition: (1, SketchSize, SketchSize) coarse, (1, ImageSize, ImageSize) outline.</summary>
-    public long[] SketchShape => Sketch == "outline" ? [1, ImageSize, ImageSize] : [1, SketchSize, SketchSize];
+    public long[] SketchShape() => Sketch == "outline" ? [1, ImageSize, ImageSize] : [1, SketchSize, SketchSize];
 
     PredictionTarget IDiffusionTrainingRecord.Target => PredictionTarget.Noise;
     void IDiffusionTrainingRecord.ValidateRecord() => Validate();
@@ -54,7 +54,7 @@ public static class SketchModel
     {
         config.Validate();
         Seeds.Global(config.Seed);
-        return new UNet(config.Channels, config.TimeEmbedding, conditionShape: config.SketchShape);
+        return new UNet(config.Channels, config.TimeEmbedding, conditionShape: config.SketchShape());
     }
 
     /// <summary>The condition of each training image: its own sketch (chapter 9's loop writes it out).</summary>
@@ -63,6 +63,6 @@ public static class SketchModel
 
     /// <summary>DiffusionTraining.Train with each image's own sketch as its condition.</summary>
     public static TrainingHistory Train(UNet net, SketchModelConfig config, ImageDataset data,
-        IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default) =>
-        DiffusionTraining.Train(net, config, data, progress, cancellation, Condition(config));
+        IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default, string? resumeFolder = null) =>
+        DiffusionTraining.Train(net, config, data, progress, cancellation, Condition(config), resumeFolder: resumeFolder);
 }

@@ -43,6 +43,7 @@ public sealed class TextConditionalModel : nn.Module
     /// both is left in the model (unless AverageDecay is 0).
     /// </summary>
     public TrainingHistory Train(ConditionalDiffusionConfig config, ImageDataset data,
-        IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default) =>
-        DiffusionTraining.Train(unet, config, data, progress, cancellation, Condition(config.DropProbability), trained: this);
+        IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default, string? resumeFolder = null) =>
+        DiffusionTraining.Train(unet, config, data, progress, cancellation, Condition(config.DropProbability), trained: this,
+            resumeFolder: resumeFolder);
 }

@@ -33,6 +33,9 @@ public delegate Tensor TrainingCondition(Tensor x0, Tensor labels, Generator gen
 
 public static class DiffusionTraining
 {
+    /// <summary>How often a resumable training saves its state: a stop loses at most this much work.</summary>
+    public static readonly TimeSpan ResumeEvery = TimeSpan.FromMinutes(2);
+
     /// <summary>A fresh U-Net for a chapter 7 record, its weights drawn from the record's seed.</summary>
     public static UNet Build(DiffusionConfig config)
     {
@@ -45,10 +48,12 @@ public static class DiffusionTraining
     /// the weights in it (AverageDecay = 0: the last weights). <paramref name="condition"/>, for a conditional U-Net,
     /// makes each batch's condition after its noise is drawn. <paramref name="trained"/> is the module whose weights
     /// the optimiser moves and averages, when it holds more than the U-Net (a text encoder too); default: the U-Net.
+    /// With <paramref name="resumeFolder"/> the training saves its whole state there every <see cref="ResumeEvery"/> and when
+    /// cancelled, and continues from a state it finds there (TrainingResume); the caller clears it when done.
     /// </summary>
     public static TrainingHistory Train(UNet net, IDiffusionTrainingRecord record, ImageDataset data,
         IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default,
-        TrainingCondition? condition = null, nn.Module? trained = null)
+        TrainingCondition? condition = null, nn.Module? trained = null, string? resumeFolder = null)
     {
         record.ValidateRecord();
         data.CheckSize(record.ImageSize);
@@ -61,12 +66,14 @@ public static class DiffusionTraining
         var generator = new Generator((ulong)record.Seed + 1, TorchRuntime.Device);
         var optimizer = optim.Adam(trained.parameters(), lr: record.LearningRate);
         var average = new WeightAverage(trained, record.AverageDecay);
+        var resume = resumeFolder is null ? null : new TrainingResume(resumeFolder, ResumeEvery,
+            Checkpoint.ConfigJson(record).ToJsonString(), trained, generator, average);
         trained.train();
         var history = Trainer.Fit(optimizer, record.TrainingSteps, _ =>
         {
             var (images, labels) = data.RandomBatch(record.BatchSize, generator);
             return Loss(net, schedule, record.Target, images, labels, generator, condition);
-        }, progress, cancellation, afterStep: average.Update);
+        }, progress, cancellation, afterStep: average.Update, resume: resume);
         average.CopyToModel();
         trained.eval();
         return history;

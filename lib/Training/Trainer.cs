@@ -48,7 +48,9 @@ public static class Trainer
     /// one bad batch cannot wreck a model (TorchSharp 0.107's native convolution produced such gradients,
     /// see <see cref="Models.ExactConv2d"/>). Many in a row mean real divergence and stop training with a
     /// message. <paramref name="afterStep"/> runs after every applied
-    /// step (e.g. <see cref="WeightAverage.Update"/>).
+    /// step (e.g. <see cref="WeightAverage.Update"/>). With <paramref name="resume"/> the training saves its state
+    /// every so often and when cancelled, and starts from a state it finds there (the history then covers all
+    /// steps, earlier runs' included).
     /// </summary>
     public static TrainingHistory Fit(
         optim.Optimizer optimizer,
@@ -56,15 +58,25 @@ public static class Trainer
         Func<int, Tensor> lossAt,
         IProgress<TrainingProgress>? progress = null,
         CancellationToken cancellation = default,
-        Action? afterStep = null)
+        Action? afterStep = null,
+        TrainingResume? resume = null)
     {
         Runtime.Check.Positive("steps", steps);
         var losses = new List<double>(Math.Min(steps, 100_000));   // grows past that: never reserve for steps not run
         var clock = Stopwatch.StartNew();
         var lastReport = TimeSpan.Zero;
         var parameters = optimizer.parameters().ToList();
-        int skipped = 0, skippedInARow = 0;
-        for (int step = 0; step < steps && !cancellation.IsCancellationRequested; step++)
+        int skipped = 0, skippedInARow = 0, first = 0;
+        double earlierSeconds = 0;
+        if (resume?.Restore(optimizer) is { } restored)
+        {
+            if (restored.NextStep > steps)
+                throw new InvalidOperationException($"{resume.Folder} is at step {restored.NextStep}, past the {steps} steps asked for.");
+            (first, skipped, earlierSeconds) = (restored.NextStep, restored.Skipped, restored.Seconds);
+            losses.AddRange(restored.Losses);
+        }
+        var elapsed = () => clock.Elapsed + TimeSpan.FromSeconds(earlierSeconds);
+        for (int step = first; step < steps && !cancellation.IsCancellationRequested; step++)
         {
             using var scope = NewDisposeScope();
             optimizer.zero_grad();
@@ -86,18 +98,23 @@ public static class Trainer
                     throw new InvalidOperationException($"training diverged at step {step}: {MaxConsecutiveSkips} steps in a row had non-finite gradients. Lower the learning rate and train again.");
             }
             losses.Add(value);
+            if (resume is not null && step < steps - 1 && resume.Due(clock.Elapsed))
+                resume.Save(optimizer, step + 1, losses, clock.Elapsed, earlierSeconds, skipped);
 
             // Report about four times a second, and always at the end.
             if (progress is not null && (clock.Elapsed - lastReport > TimeSpan.FromSeconds(0.25) || step == steps - 1))
             {
                 lastReport = clock.Elapsed;
-                progress.Report(new TrainingProgress(step + 1, steps, value, clock.Elapsed, skipped));
+                progress.Report(new TrainingProgress(step + 1, steps, value, elapsed(), skipped));
             }
         }
         bool cancelled = losses.Count < steps;   // the loop ends early only when cancelled
         if (cancelled)
-            progress?.Report(new TrainingProgress(losses.Count, steps, losses.Count > 0 ? losses[^1] : double.NaN, clock.Elapsed, skipped, Cancelled: true));
-        return new TrainingHistory(losses, clock.Elapsed, skipped, steps, cancelled);
+        {
+            resume?.Save(optimizer, losses.Count, losses, clock.Elapsed, earlierSeconds, skipped);
+            progress?.Report(new TrainingProgress(losses.Count, steps, losses.Count > 0 ? losses[^1] : double.NaN, elapsed(), skipped, Cancelled: true));
+        }
+        return new TrainingHistory(losses, elapsed(), skipped, steps, cancelled);
     }
 
     static bool GradientsAreFinite(IReadOnlyList<Tensor> parameters)

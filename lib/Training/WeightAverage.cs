@@ -2,6 +2,7 @@
 // optimiser's last weights jitter around a good solution with every noisy batch; the average of the
 // recent ones sits closer to it. Diffusion samples from averaged weights are visibly cleaner after a
 // short training. Chapters 7, 9, 10.
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Workbook.Training;
@@ -33,6 +34,28 @@ public sealed class WeightAverage
         using var noGrad = no_grad();
         foreach (var (live, average) in pairs)
             average.mul_(decay).add_(live, alpha: 1 - decay);
+    }
+
+    /// <summary>Writes the average and its update count (a training that stops and goes on, TrainingResume).</summary>
+    public void Save(string path)
+    {
+        using var writer = new BinaryWriter(File.Create(path));
+        writer.Write(updates);
+        writer.Write(pairs.Length);
+        foreach (var (_, average) in pairs) average.Save(writer);
+    }
+
+    /// <summary>Reads what <see cref="Save"/> wrote, for a model of the same shape.</summary>
+    public void Load(string path)
+    {
+        using var reader = new BinaryReader(File.OpenRead(path));
+        int savedUpdates = reader.ReadInt32(), count = reader.ReadInt32();
+        if (count != pairs.Length)
+            throw new InvalidDataException($"{path} averages {count} weight tensors; this model has {pairs.Length}.");
+        using var noGrad = no_grad();
+        foreach (var (_, average) in pairs)
+            using (var saved = Tensor.Load(reader)) average.copy_(saved);
+        updates = savedUpdates;
     }
 
     /// <summary>Overwrites the model's weights with the average (do this once, after training).</summary>

@@ -13,14 +13,19 @@ static class ShippedTraining
         if (!IsShipped(name, "--train-shipped")) return 1;
         Workbook.Runtime.TorchRuntime.EnsureLoaded();
         if (threads is int n) TorchSharp.torch.set_num_threads(n);   // two trainings side by side: one thread each
-        Console.WriteLine($"Training {name} on {Workbook.Runtime.TorchRuntime.Describe()} (Ctrl+C stops after the current step and saves nothing)");
+        string partial = ShippedModels.PartialFolder(name!);
+        Console.WriteLine($"Training {name} on {Workbook.Runtime.TorchRuntime.Describe()}" + (Directory.Exists(partial)
+            ? $", continuing the unfinished training in {partial}" : ""));
+        Console.WriteLine("Ctrl+C stops after the current step; a diffusion model's training then keeps its state in " +
+            $"{partial} and the same command goes on from there (the other models are short and start over).");
         using var cancel = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
         CheckpointManifest manifest;
         try { manifest = ShippedModels.TrainAndSave(name!, new ConsoleProgress(), cancel.Token); }
         catch (OperationCanceledException e)
         {
-            Console.Error.WriteLine($"{e.Message} data/checkpoints/{name}.bin and .json are unchanged.");
+            Console.Error.WriteLine($"{e.Message} data/checkpoints/{name}.bin and .json are unchanged" +
+                (Directory.Exists(partial) ? $"; the state so far is in {partial}." : "."));
             return 130;
         }
         Console.WriteLine($"wrote data/checkpoints/{name}.bin after {manifest.TrainingSeconds / 60:F1} min");
