@@ -131,6 +131,13 @@ public class MetricsTests
         Assert.Contains("\"type\":\"log\"", json);
         Assert.Contains("random order", json);
         Assert.Contains("real images", json);
+        // the other cost on a linear axis, the metric on a log axis: one log axis still, now the y axis
+        string other = Plotly.NET.GenericChart.toJson(Workbook.Display.QualityCharts.Against("t", "FD", [curve],
+            costTitle: "training steps", logCost: false, logMetric: true));
+        Assert.Contains("training steps", other);
+        Assert.Contains("\"type\":\"log\"", other);
+        Assert.DoesNotContain("\"type\":\"log\"", Plotly.NET.GenericChart.toJson(Workbook.Display.QualityCharts.Against(
+            "t", "FD", [curve], logCost: false)));                                      // both axes linear
     }
 
     [Fact]

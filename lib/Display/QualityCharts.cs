@@ -13,10 +13,12 @@ public static class QualityCharts
     /// Quality curves on one chart: x = network evaluations per sample (log scale), y = the metric; each measured
     /// setting is a marker on its method's line. A dashed line can mark a reference level, e.g. the score of real
     /// held-out images. Curves measured with errors get error bars of one standard deviation. Another cost on the
-    /// x axis (training steps, say) takes its own axis title.
+    /// x axis (training steps, say) takes its own axis title; either axis can be linear or logarithmic (a log metric
+    /// shows a gap of 5 against 7 next to values in the hundreds).
     /// </summary>
     public static GenericChart Against(string title, string metricTitle, IEnumerable<QualityCurve> curves, double? reference = null,
-        string referenceName = "real images", string costTitle = "network evaluations per sample (log scale)")
+        string referenceName = "real images", string costTitle = "network evaluations per sample (log scale)",
+        bool logCost = true, bool logMetric = false)
     {
         var list = curves.ToList();
         if (list.Count == 0) throw new ArgumentException("give at least one quality curve.");
@@ -28,8 +30,8 @@ public static class QualityCharts
             traces.Add(CSharpChart.Line<double, double, string>(new[] { low, high }, new[] { r, r }, Name: referenceName, LineDash: StyleParam.DrawingStyle.Dash));
         }
         var chart = CSharpChart.Combine(traces)
-            .WithXAxisStyle<double, double, string>(TitleText: costTitle, AxisType: StyleParam.AxisType.Log)
-            .WithYAxisStyle<double, double, string>(TitleText: metricTitle)
+            .WithXAxisStyle<double, double, string>(TitleText: costTitle, AxisType: logCost ? StyleParam.AxisType.Log : StyleParam.AxisType.Linear)
+            .WithYAxisStyle<double, double, string>(TitleText: metricTitle, AxisType: logMetric ? StyleParam.AxisType.Log : StyleParam.AxisType.Linear)
             .WithSize(Charts.Width, Charts.Height);
         return Plotly.NET.Chart.withTitle(title, null).Invoke(chart);
     }
