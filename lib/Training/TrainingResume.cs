@@ -37,7 +37,8 @@ public sealed class TrainingResume(string folder, TimeSpan every, string record,
         model.load(Path.Combine(Folder, "model.bin"));
         Helper(optimizer).load_state_dict(Path.Combine(Folder, "optimizer.bin"));
         average?.Load(Path.Combine(Folder, "average.bin"));
-        generator.set_state(tensor(File.ReadAllBytes(Path.Combine(Folder, "generator.bin")), dtype: uint8));
+        // a generator's state is a byte tensor on the CPU, whatever device the generator draws for
+        generator.set_state(tensor(File.ReadAllBytes(Path.Combine(Folder, "generator.bin")), dtype: uint8, device: CPU));
         return state;
     }
 
